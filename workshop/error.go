@@ -9,12 +9,12 @@ import (
 // that talks to a member (commands) turns them into words. They follow
 // benbjohnson/wtf: few, coarse, and independent of any driver or platform.
 const (
-	ECONFLICT     = "conflict"     // the action clashes with existing state (duplicate, already started)
-	EINTERNAL     = "internal"     // a bug or an unexpected failure; the member sees a generic message
-	EINVALID      = "invalid"      // the input is wrong; Message says how
-	ENOTFOUND     = "not_found"    // the thing asked for does not exist
-	EFORBIDDEN    = "forbidden"    // the member may not do this
-	EUNAVAILABLE  = "unavailable"  // a dependency (Postgres, Discord) is down; try again later
+	ECONFLICT     = "conflict"    // the action clashes with existing state (duplicate, already started)
+	EINTERNAL     = "internal"    // a bug or an unexpected failure; the member sees a generic message
+	EINVALID      = "invalid"     // the input is wrong; Message says how
+	ENOTFOUND     = "not_found"   // the thing asked for does not exist
+	EFORBIDDEN    = "forbidden"   // the member may not do this
+	EUNAVAILABLE  = "unavailable" // a dependency (Postgres, Discord) is down; try again later
 	ENOTIMPLEMENT = "not_implemented"
 )
 
