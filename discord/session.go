@@ -118,7 +118,7 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 		case <-ready:
 		case err = <-s.fatal:
 		case <-ctx.Done():
-			err = fmt.Errorf("Discord's gateway did not say READY within %s (is %s reachable?)", opts.Timeout, opts.APIBase)
+			err = fmt.Errorf("no READY from the Discord gateway within %s (is %s reachable?)", opts.Timeout, opts.APIBase)
 		}
 	}
 	if err != nil {
@@ -203,7 +203,7 @@ func (s *Session) onClose(code int) {
 		s.log.Info("discord closed the gateway connection; discordgo will reconnect", "code", code)
 		return
 	}
-	err := fmt.Errorf("Discord closed the gateway with code %d: %s", code, msg)
+	err := fmt.Errorf("the Discord gateway closed with code %d: %s", code, msg)
 	select {
 	case s.fatal <- err:
 	default: // already reported
@@ -227,9 +227,9 @@ func explainRESTError(apiBase string, err error) error {
 	if errors.As(err, &rest) && rest.Response != nil {
 		switch rest.Response.StatusCode {
 		case http.StatusUnauthorized:
-			return errors.New("Discord rejected DISCORD_TOKEN (401 Unauthorized): copy the token again from the Developer Portal (Bot > Reset Token)")
+			return errors.New("the token in DISCORD_TOKEN was rejected by Discord (401 Unauthorized): copy it again from the Developer Portal (Bot > Reset Token)")
 		default:
-			return fmt.Errorf("Discord answered %s when checking the token: %w", rest.Response.Status, err)
+			return fmt.Errorf("checking the token, Discord answered %s: %w", rest.Response.Status, err)
 		}
 	}
 	return fmt.Errorf("cannot reach Discord at %s (check the network, a proxy, or [discord] api_base): %w", apiBase, err)
