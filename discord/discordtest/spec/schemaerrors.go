@@ -1,0 +1,181 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// addSchemaErrors translates a jsonschema failure into Discord's field errors.
+//
+// The jsonschema error is a tree: keyword groups and $refs wrap the leaf
+// failures, and a failed anyOf/oneOf holds one subtree per branch. Discord
+// reports only the fields that are wrong, so for a failed anyOf/oneOf this
+// keeps the branch that got furthest (see pickBranch) and drops the others.
+func addSchemaErrors(f *formErrors, err error, instance any) {
+	var verr *jsonschema.ValidationError
+	if !errors.As(err, &verr) {
+		f.add(nil, "BASE_TYPE_INVALID", err.Error())
+		return
+	}
+	collectLeaves(f, verr, instance)
+}
+
+func collectLeaves(f *formErrors, e *jsonschema.ValidationError, instance any) {
+	switch k := e.ErrorKind.(type) {
+	case *kind.AnyOf:
+		if b := pickBranch(e.Causes); b != nil {
+			collectLeaves(f, b, instance)
+			return
+		}
+	case *kind.OneOf:
+		if len(k.Subschemas) > 0 { // more than one branch matched
+			f.add(e.InstanceLocation, "BASE_TYPE_INVALID", "Value matches more than one allowed form.")
+			return
+		}
+		if b := pickBranch(e.Causes); b != nil {
+			collectLeaves(f, b, instance)
+			return
+		}
+	case *kind.Required:
+		for _, missing := range k.Missing {
+			f.add(append(e.InstanceLocation[:len(e.InstanceLocation):len(e.InstanceLocation)], missing),
+				"BASE_TYPE_REQUIRED", "This field is required")
+		}
+		return
+	}
+	if len(e.Causes) > 0 {
+		for _, c := range e.Causes {
+			collectLeaves(f, c, instance)
+		}
+		return
+	}
+	code, msg := discordMessage(e.ErrorKind, valueAt(instance, e.InstanceLocation))
+	f.add(e.InstanceLocation, code, msg)
+}
+
+// pickBranch chooses the alternative whose failure says most about the
+// body: branches that failed on a discriminator (a const or enum, e.g. a
+// component's "type") or on the instance's own type lose to ones that
+// matched and failed deeper inside; among equals the deepest failure wins,
+// then the first branch.
+func pickBranch(branches []*jsonschema.ValidationError) *jsonschema.ValidationError {
+	var best *jsonschema.ValidationError
+	bestMismatch, bestDepth := true, -1
+	for _, b := range branches {
+		mismatch, depth := branchShape(b, len(b.InstanceLocation))
+		if best == nil || (bestMismatch && !mismatch) || (mismatch == bestMismatch && depth > bestDepth) {
+			best, bestMismatch, bestDepth = b, mismatch, depth
+		}
+	}
+	return best
+}
+
+// branchShape reports whether a branch failed because the instance is not of
+// the branch's kind at all, and the depth of its deepest failure.
+func branchShape(e *jsonschema.ValidationError, base int) (mismatch bool, depth int) {
+	depth = len(e.InstanceLocation)
+	switch e.ErrorKind.(type) {
+	case *kind.Const, *kind.Enum:
+		if len(e.InstanceLocation) <= base+1 {
+			mismatch = true
+		}
+	case *kind.Type:
+		if len(e.InstanceLocation) == base {
+			mismatch = true
+		}
+	}
+	for _, c := range e.Causes {
+		m, d := branchShape(c, base)
+		mismatch = mismatch || m
+		depth = max(depth, d)
+	}
+	return mismatch, depth
+}
+
+var english = message.NewPrinter(language.English)
+
+// discordMessage words one failed keyword the way Discord does for the same
+// rule (codes from Discord's "Invalid Form Body" answers).
+func discordMessage(k jsonschema.ErrorKind, value any) (code, msg string) {
+	switch k := k.(type) {
+	case *kind.MaxLength:
+		return "BASE_TYPE_MAX_LENGTH", fmt.Sprintf("Must be %d or fewer in length.", k.Want)
+	case *kind.MinLength:
+		return "BASE_TYPE_MIN_LENGTH", fmt.Sprintf("Must be %d or more in length.", k.Want)
+	case *kind.MaxItems:
+		return "BASE_TYPE_MAX_LENGTH", fmt.Sprintf("Must be %d or fewer in length.", k.Want)
+	case *kind.MinItems:
+		return "BASE_TYPE_MIN_LENGTH", fmt.Sprintf("Must be %d or more in length.", k.Want)
+	case *kind.Maximum:
+		return "NUMBER_TYPE_MAX", fmt.Sprintf("int value should be less than or equal to %s.", k.Want.RatString())
+	case *kind.Minimum:
+		return "NUMBER_TYPE_MIN", fmt.Sprintf("int value should be greater than or equal to %s.", k.Want.RatString())
+	case *kind.Pattern:
+		return "STRING_TYPE_REGEX", fmt.Sprintf("String value did not match validation regex %s.", k.Want)
+	case *kind.Enum:
+		return "BASE_TYPE_CHOICES", "Value must be one of " + choices(k.Want) + "."
+	case *kind.Const:
+		return "BASE_TYPE_CHOICES", "Value must be one of " + choices([]any{k.Want}) + "."
+	case *kind.Type:
+		return typeMessage(k, value)
+	}
+	return "BASE_TYPE_INVALID", k.LocalizedString(english)
+}
+
+func typeMessage(k *kind.Type, value any) (code, msg string) {
+	if k.Got == "null" {
+		return "BASE_TYPE_REQUIRED", "This field is required"
+	}
+	for _, want := range k.Want {
+		switch want {
+		case "integer", "number":
+			return "NUMBER_TYPE_COERCE", fmt.Sprintf("Value %q is not int.", fmt.Sprint(value))
+		case "string":
+			return "STRING_TYPE_CONVERT", "Could not interpret value as string."
+		case "boolean":
+			return "BOOLEAN_TYPE_CONVERT", fmt.Sprintf("Could not interpret %q as boolean.", fmt.Sprint(value))
+		case "array":
+			return "LIST_TYPE_CONVERT", "Only iterables may be used in a ListType"
+		case "object":
+			return "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType"
+		}
+	}
+	return "BASE_TYPE_INVALID", k.LocalizedString(english)
+}
+
+func choices(values []any) string {
+	parts := make([]string, len(values))
+	for i, v := range values {
+		if s, ok := v.(string); ok {
+			parts[i] = "'" + s + "'"
+		} else {
+			parts[i] = fmt.Sprint(v)
+		}
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// valueAt follows a JSON path through a decoded instance.
+func valueAt(instance any, path []string) any {
+	for _, key := range path {
+		switch v := instance.(type) {
+		case map[string]any:
+			instance = v[key]
+		case []any:
+			var i int
+			if _, err := fmt.Sscan(key, &i); err != nil || i < 0 || i >= len(v) {
+				return nil
+			}
+			instance = v[i]
+		default:
+			return nil
+		}
+	}
+	return instance
+}

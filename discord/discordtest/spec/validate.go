@@ -1,0 +1,161 @@
+package spec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+const (
+	mediaJSON      = "application/json"
+	mediaMultipart = "multipart/form-data"
+)
+
+// request is a decoded body with what the checks need to know about it.
+type request struct {
+	op       *operation
+	instance any // decoded JSON, numbers as json.Number
+	files    int // file parts of a multipart body
+}
+
+// ValidateRequest checks one request body as Discord would and returns nil
+// when Discord would accept it. JSON bodies are checked as they are; for
+// multipart/form-data the payload_json part is the body (that is how
+// discordgo sends files), or, without one, the text fields are.
+//
+// Requests the spec does not describe, or whose operation takes no body, are
+// not this function's business and pass (nil): the emulator answers 404 for
+// unknown routes itself. An empty body on POST, PUT or PATCH counts as {}.
+func (v *Validator) ValidateRequest(method, path, contentType string, body []byte) *Error {
+	op, _, ok := v.lookup(method, path)
+	if !ok || len(op.bodies) == 0 {
+		return nil
+	}
+	req, rerr := decodeRequest(op, contentType, body)
+	if rerr != nil {
+		return rerr
+	}
+	if req == nil {
+		return nil
+	}
+	var f formErrors
+	if err := v.checkSchema(&f, req); err != nil {
+		// The embedded spec failed to compile: a bug here, not in the caller's
+		// body, so answer as Discord does for its own faults.
+		return &Error{HTTPStatus: http.StatusInternalServerError, Code: 0, Message: err.Error()}
+	}
+	checkLimits(&f, req)
+	if e := f.asError(); e != nil {
+		return e
+	}
+	if isEmptyMessage(req) {
+		return emptyMessageError()
+	}
+	return nil
+}
+
+// decodeRequest reads the body into a JSON instance; nil, nil means there is
+// nothing to check.
+func decodeRequest(op *operation, contentType string, body []byte) (*request, *Error) {
+	mediaType, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mediaType = mediaJSON // discordgo always names its type; curl users may not
+	}
+	req := &request{op: op}
+	if mediaType == mediaMultipart {
+		if err := decodeMultipart(req, params["boundary"], body); err != nil {
+			return nil, &Error{HTTPStatus: http.StatusBadRequest, Code: CodeInvalidFormBody, Message: "Invalid Form Body",
+				Errors: map[string]any{errorsKey: []FieldError{{Code: "BASE_TYPE_INVALID", Message: err.Error()}}}}
+		}
+		if req.instance == nil {
+			return nil, invalidJSONError()
+		}
+		return req, nil
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		switch op.method {
+		case http.MethodPost, http.MethodPut, http.MethodPatch:
+			req.instance = map[string]any{}
+			return req, nil
+		}
+		return nil, nil
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+	if err != nil {
+		return nil, invalidJSONError()
+	}
+	req.instance = inst
+	return req, nil
+}
+
+// decodeMultipart takes payload_json as the body, or the text fields when
+// there is none, and counts the file parts.
+func decodeMultipart(req *request, boundary string, body []byte) error {
+	if boundary == "" {
+		return errors.New("multipart body without a boundary")
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), boundary)
+	fields := map[string]any{}
+	var payload []byte
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("read multipart body: %w", err)
+		}
+		data, err := io.ReadAll(part)
+		if err != nil {
+			return fmt.Errorf("read multipart part %q: %w", part.FormName(), err)
+		}
+		switch {
+		case part.FormName() == "payload_json":
+			payload = data
+		case part.FileName() != "" || strings.HasPrefix(part.FormName(), "files["):
+			req.files++
+		default:
+			fields[part.FormName()] = string(data)
+		}
+	}
+	if payload == nil {
+		req.instance = fields
+		return nil
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(payload))
+	if err != nil {
+		return nil // leaves instance nil: invalid JSON, reported by the caller
+	}
+	req.instance = inst
+	return nil
+}
+
+// checkSchema coerces integer strings and validates against the operation's
+// body schema. A multipart payload_json is
+// the JSON body, so it is held to the JSON schema.
+func (v *Validator) checkSchema(f *formErrors, req *request) error {
+	s, err := v.schema(req.op, mediaJSON)
+	if err != nil {
+		return err
+	}
+	if s == nil {
+		if s, err = v.schema(req.op, mediaMultipart); err != nil {
+			return err
+		}
+	}
+	if s == nil {
+		return nil
+	}
+	req.instance = coerceIntegerStrings(req.instance, s)
+	if err := s.Validate(req.instance); err != nil {
+		addSchemaErrors(f, err, req.instance)
+	}
+	return nil
+}
