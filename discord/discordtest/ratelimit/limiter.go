@@ -217,10 +217,11 @@ func (l *Limiter) admit(route Route, identity, client string, bodyKeys map[strin
 	l.mu.Lock()
 	defer l.mu.Unlock()
 
-	stat := l.stats[route.String()]
+	name := route.String()
+	stat := l.stats[name]
 	if stat == nil {
-		stat = &RouteStat{Route: route.String()}
-		l.stats[route.String()] = stat
+		stat = &RouteStat{Route: name}
+		l.stats[name] = stat
 	}
 	stat.Calls++
 
@@ -236,7 +237,7 @@ func (l *Limiter) admit(route Route, identity, client string, bodyKeys map[strin
 		return d, nil
 	}
 	v := Violation{
-		Time: now, Route: route.String(), Major: route.Major,
+		Time: now, Route: name, Major: route.Major,
 		Bucket: bucketName, Rule: rule, Scope: d.scope, RetryAfter: d.retryAfter,
 	}
 	l.violations = append(l.violations, v)

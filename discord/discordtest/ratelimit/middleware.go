@@ -123,7 +123,10 @@ func ceilMillis(nanos int64) int64 {
 
 // formatMillis renders milliseconds as seconds with three decimals.
 func formatMillis(ms int64) string {
-	return strconv.FormatInt(ms/1000, 10) + "." + fmt.Sprintf("%03d", ms%1000)
+	var buf [24]byte
+	b := strconv.AppendInt(buf[:0], ms/1000, 10)
+	frac := ms % 1000
+	return string(append(b, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10)))
 }
 
 // peekBodyKeys reads the request body, puts it back for the next handler,

@@ -2,9 +2,9 @@ package ratelimit
 
 import (
 	"io"
+	"net/http"
 	"regexp"
 	"strconv"
-	"net/http"
 	"strings"
 	"testing"
 	"time"

@@ -4,7 +4,7 @@ import "testing"
 
 func TestRouteOf(t *testing.T) {
 	tests := []struct {
-		method, path   string
+		method, path    string
 		template, major string
 	}{
 		{"post", "/api/v9/channels/123/messages", "/channels/{channel_id}/messages", "channel_id=123"},
