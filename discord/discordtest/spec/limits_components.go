@@ -102,6 +102,7 @@ func checkComponent(f *formErrors, path []string, comp map[string]any) {
 	t, _ := integer(comp["type"])
 	switch {
 	case t == componentButton:
+		checkButtonTarget(f, path, comp)
 		maxLength(f, at(path, "custom_id"), comp["custom_id"], maxCustomID)
 		maxLength(f, at(path, "label"), comp["label"], maxButtonLabel)
 	case isSelect(t):
@@ -128,5 +129,28 @@ func intBetween(f *formErrors, path []string, v any, lo, hi int64) {
 		f.add(path, "NUMBER_TYPE_MIN", fmt.Sprintf("int value should be greater than or equal to %d.", lo))
 	case n > hi:
 		f.add(path, "NUMBER_TYPE_MAX", fmt.Sprintf("int value should be less than or equal to %d.", hi))
+	}
+}
+
+// Button styles (components-reference.mdx "Button Styles"): link buttons
+// carry a url, premium buttons a sku_id, all others a custom_id.
+const (
+	buttonStyleLink    = 5
+	buttonStylePremium = 6
+)
+
+// checkButtonTarget requires the one field a button's style needs; the spec
+// leaves every one of them optional.
+func checkButtonTarget(f *formErrors, path []string, comp map[string]any) {
+	style, _ := integer(comp["style"])
+	need := "custom_id"
+	switch style {
+	case buttonStyleLink:
+		need = "url"
+	case buttonStylePremium:
+		need = "sku_id"
+	}
+	if s, _ := comp[need].(string); s == "" {
+		f.add(at(path, need), "BASE_TYPE_REQUIRED", "This field is required")
 	}
 }

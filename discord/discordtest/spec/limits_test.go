@@ -88,6 +88,11 @@ func TestLimitsAreEnforced(t *testing.T) {
 		{"select custom_id over 100", "POST", messages, &discordgo.MessageSend{Components: []discordgo.MessageComponent{row(
 			discordgo.SelectMenu{MenuType: discordgo.RoleSelectMenu, CustomID: long(101)})}},
 			50035, []string{"components", "0", "components", "0", "custom_id"}, "BASE_TYPE_MAX_LENGTH"},
+		{"button without custom_id", "POST", messages, &discordgo.MessageSend{Components: []discordgo.MessageComponent{row(button(""))}},
+			50035, []string{"components", "0", "components", "0", "custom_id"}, "BASE_TYPE_REQUIRED"},
+		{"link button without url", "POST", messages, &discordgo.MessageSend{Components: []discordgo.MessageComponent{row(
+			discordgo.Button{Label: "Docs", Style: discordgo.LinkButton})}},
+			50035, []string{"components", "0", "components", "0", "url"}, "BASE_TYPE_REQUIRED"},
 		{"eleven embeds", "POST", messages, &discordgo.MessageSend{Embeds: func() []*discordgo.MessageEmbed {
 			out := make([]*discordgo.MessageEmbed, 11)
 			for i := range out {

@@ -29,6 +29,10 @@ func addSchemaErrors(f *formErrors, err error, instance any) {
 func collectLeaves(f *formErrors, e *jsonschema.ValidationError, instance any) {
 	switch k := e.ErrorKind.(type) {
 	case *kind.AnyOf:
+		if values, ok := allChoices(e); ok {
+			f.add(e.InstanceLocation, "BASE_TYPE_CHOICES", "Value must be one of "+choices(values)+".")
+			return
+		}
 		if b := pickBranch(e.Causes); b != nil {
 			collectLeaves(f, b, instance)
 			return
@@ -36,6 +40,10 @@ func collectLeaves(f *formErrors, e *jsonschema.ValidationError, instance any) {
 	case *kind.OneOf:
 		if len(k.Subschemas) > 0 { // more than one branch matched
 			f.add(e.InstanceLocation, "BASE_TYPE_INVALID", "Value matches more than one allowed form.")
+			return
+		}
+		if values, ok := allChoices(e); ok {
+			f.add(e.InstanceLocation, "BASE_TYPE_CHOICES", "Value must be one of "+choices(values)+".")
 			return
 		}
 		if b := pickBranch(e.Causes); b != nil {
@@ -60,20 +68,38 @@ func collectLeaves(f *formErrors, e *jsonschema.ValidationError, instance any) {
 }
 
 // pickBranch chooses the alternative whose failure says most about the
-// body: branches that failed on a discriminator (a const or enum, e.g. a
-// component's "type") or on the instance's own type lose to ones that
-// matched and failed deeper inside; among equals the deepest failure wins,
-// then the first branch.
+// body. Worst is a branch that only wanted null (the spec spells "optional"
+// as oneOf [null, X]); next, branches that failed on a discriminator (a const
+// or enum, e.g. a component's "type") or on the instance's own type; best,
+// branches that matched and failed deeper inside. Among equals the deepest
+// failure wins, then the first branch.
 func pickBranch(branches []*jsonschema.ValidationError) *jsonschema.ValidationError {
 	var best *jsonschema.ValidationError
-	bestMismatch, bestDepth := true, -1
+	bestRank, bestDepth := -1, -1
 	for _, b := range branches {
-		mismatch, depth := branchShape(b, len(b.InstanceLocation))
-		if best == nil || (bestMismatch && !mismatch) || (mismatch == bestMismatch && depth > bestDepth) {
-			best, bestMismatch, bestDepth = b, mismatch, depth
+		rank, depth := branchRank(b)
+		if rank > bestRank || (rank == bestRank && depth > bestDepth) {
+			best, bestRank, bestDepth = b, rank, depth
 		}
 	}
 	return best
+}
+
+const (
+	rankOnlyNull = iota
+	rankMismatch
+	rankMatched
+)
+
+func branchRank(b *jsonschema.ValidationError) (rank, depth int) {
+	if t, ok := b.ErrorKind.(*kind.Type); ok && len(b.Causes) == 0 && len(t.Want) == 1 && t.Want[0] == "null" {
+		return rankOnlyNull, len(b.InstanceLocation)
+	}
+	mismatch, depth := branchShape(b, len(b.InstanceLocation))
+	if mismatch {
+		return rankMismatch, depth
+	}
+	return rankMatched, depth
 }
 
 // branchShape reports whether a branch failed because the instance is not of
@@ -98,6 +124,51 @@ func branchShape(e *jsonschema.ValidationError, base int) (mismatch bool, depth 
 	return mismatch, depth
 }
 
+// allChoices recognises an enumeration spelled as anyOf/oneOf of consts (the
+// spec's style for enums with documented members) failing at one location,
+// and returns every allowed value so the error can list them like Discord.
+// Branches that only wanted null are skipped: they make the field optional.
+func allChoices(e *jsonschema.ValidationError) ([]any, bool) {
+	var values []any
+	for _, b := range e.Causes {
+		if rank, _ := branchRank(b); rank == rankOnlyNull {
+			continue
+		}
+		leaves := leafErrors(b, nil)
+		if len(leaves) == 0 {
+			return nil, false
+		}
+		for _, l := range leaves {
+			if len(l.InstanceLocation) != len(e.InstanceLocation) {
+				return nil, false
+			}
+			switch k := l.ErrorKind.(type) {
+			case *kind.Const:
+				values = append(values, k.Want)
+			case *kind.Enum:
+				values = append(values, k.Want...)
+			default:
+				return nil, false
+			}
+		}
+	}
+	return values, len(values) > 0
+}
+
+// leafErrors flattens an error tree to its leaves, following every branch.
+func leafErrors(e *jsonschema.ValidationError, into []*jsonschema.ValidationError) []*jsonschema.ValidationError {
+	if len(e.Causes) == 0 {
+		return append(into, e)
+	}
+	for _, c := range e.Causes {
+		into = leafErrors(c, into)
+	}
+	return into
+}
+
+// snowflakePattern is the spec's SnowflakeType pattern.
+const snowflakePattern = "^(0|[1-9][0-9]*)$"
+
 var english = message.NewPrinter(language.English)
 
 // discordMessage words one failed keyword the way Discord does for the same
@@ -117,6 +188,9 @@ func discordMessage(k jsonschema.ErrorKind, value any) (code, msg string) {
 	case *kind.Minimum:
 		return "NUMBER_TYPE_MIN", fmt.Sprintf("int value should be greater than or equal to %s.", k.Want.RatString())
 	case *kind.Pattern:
+		if k.Want == snowflakePattern {
+			return "NUMBER_TYPE_COERCE", fmt.Sprintf("Value %q is not snowflake.", k.Got)
+		}
 		return "STRING_TYPE_REGEX", fmt.Sprintf("String value did not match validation regex %s.", k.Want)
 	case *kind.Enum:
 		return "BASE_TYPE_CHOICES", "Value must be one of " + choices(k.Want) + "."
