@@ -21,9 +21,11 @@
 //
 // Reacting to headers, an unmodified discordgo session never hits a per-route
 // 429 on its own buckets: it sleeps when Remaining reaches 0 until Reset-After.
-// It does hit 429s where its bucket keys differ from Discord's (sub-limits
-// such as channel renames, reactions whose client-side limit is 200 ms while
-// Discord's is 250 ms), and it retries every 429 after the body's retry_after.
+// It does hit 429s where its bucket keys differ from Discord's: sub-limits
+// the headers never show (channel renames), its fixed 200 ms spacing of
+// reactions where Discord allows one per 250 ms, and one client bucket per
+// URL for all methods (a GET's headers can hide an exhausted PATCH bucket on
+// the same URL). It retries every 429 after the body's retry_after.
 //
 // In strict mode every 429 the limiter answers is a Violation, handed to
 // Options.OnViolation so the emulator can fail the test that caused it.

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -31,6 +33,10 @@ type Options struct {
 	// invalid requests in the current window pass the profile's
 	// InvalidRequests limit, as Discord's temporary Cloudflare ban does.
 	EnforceInvalidRequestLimit bool
+	// Exempt, when set, lets the requests it accepts through untouched and
+	// uncounted: the emulator's own control endpoints and the gateway
+	// upgrade are not Discord REST calls.
+	Exempt func(*http.Request) bool
 }
 
 // Violation is a 429 answered in strict mode.
@@ -102,6 +108,9 @@ func New(profile Profile, opts Options) *Limiter {
 	if now == nil {
 		now = time.Now
 	}
+	// The rule index points into the slice: a copy keeps a caller's later
+	// edits of its Profile from changing a running limiter.
+	profile.Rules = slices.Clone(profile.Rules)
 	l := &Limiter{
 		profile:         profile,
 		opts:            opts,
@@ -132,7 +141,11 @@ func New(profile Profile, opts Options) *Limiter {
 }
 
 // Profile returns the profile the limiter enforces.
-func (l *Limiter) Profile() Profile { return l.profile }
+func (l *Limiter) Profile() Profile {
+	p := l.profile
+	p.Rules = slices.Clone(p.Rules)
+	return p
+}
 
 // InvalidRequests is the number of 401, 403 and 429 answers (except 429s of
 // scope shared) since the limiter was made. Discord bans an IP address at

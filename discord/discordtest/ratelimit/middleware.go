@@ -36,6 +36,10 @@ const maxPeekBody = 1 << 20
 // watches next's status to count invalid requests.
 func (l *Limiter) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if l.opts.Exempt != nil && l.opts.Exempt(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		route := RouteOf(r.Method, r.URL.Path)
 		var keys map[string]bool
 		if l.needsBody(route) {

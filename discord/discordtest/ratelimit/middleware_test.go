@@ -422,3 +422,19 @@ func TestRealisticProfileRulesAreWellFormed(t *testing.T) {
 		}
 	}
 }
+
+func TestExemptRequestsPassUncounted(t *testing.T) {
+	clock := newFakeClock()
+	l := New(ProfileRealistic(), Options{Now: clock.Now, Exempt: func(r *http.Request) bool {
+		return strings.HasPrefix(r.URL.Path, "/_emulator/")
+	}})
+	h := l.Middleware(okHandler)
+	for range 100 {
+		if rec := request(t, h, "POST", "/_emulator/click", "", `{}`); rec.Code != http.StatusOK || rec.Header().Get(HeaderLimit) != "" {
+			t.Fatalf("exempt request: status %d, Limit header %q", rec.Code, rec.Header().Get(HeaderLimit))
+		}
+	}
+	if len(l.Stats()) != 0 {
+		t.Errorf("Stats() = %+v, want exempt requests uncounted", l.Stats())
+	}
+}
