@@ -97,9 +97,29 @@ func itemSchemas(schemas []*jsonschema.Schema, i int) []*jsonschema.Schema {
 	return out
 }
 
+// Type masks, built through the library's own parser because its bit
+// constants are unexported; checking a bit beats Types.ToStrings, which
+// allocates, on every node of every request.
+var (
+	numericTypes = typeMask("integer", "number")
+	stringType   = typeMask("string")
+)
+
+func typeMask(names ...string) jsonschema.Types {
+	var t jsonschema.Types
+	for _, n := range names {
+		t.Add(n)
+	}
+	return t
+}
+
+func hasType(t *jsonschema.Types, mask jsonschema.Types) bool {
+	return int(*t)&int(mask) != 0
+}
+
 func allowsInteger(schemas []*jsonschema.Schema) bool {
 	for _, s := range schemas {
-		if s.Types != nil && (hasType(s.Types, "integer") || hasType(s.Types, "number")) {
+		if s.Types != nil && hasType(s.Types, numericTypes) {
 			return true
 		}
 	}
@@ -113,7 +133,7 @@ func allowsString(schemas []*jsonschema.Schema) bool {
 	for _, s := range schemas {
 		switch {
 		case s.Types != nil:
-			if hasType(s.Types, "string") {
+			if hasType(s.Types, stringType) {
 				return true
 			}
 		case s.Ref != nil || len(s.AllOf) > 0 || len(s.AnyOf) > 0 || len(s.OneOf) > 0:
@@ -135,10 +155,6 @@ func allowsString(schemas []*jsonschema.Schema) bool {
 		}
 	}
 	return false
-}
-
-func hasType(t *jsonschema.Types, name string) bool {
-	return slices.Contains(t.ToStrings(), name)
 }
 
 func isIntegerString(s string) bool {
