@@ -56,6 +56,20 @@ func Migrate(ctx context.Context, d *DB) error {
 	return nil
 }
 
+// MigrateDownTo rolls back applied migrations, newest first, until the
+// database is at version (0 undoes everything). It is for operators and
+// tests; the bot only migrates up.
+func MigrateDownTo(ctx context.Context, d *DB, version int64) error {
+	p, err := newProvider(d)
+	if err != nil {
+		return err
+	}
+	if _, err := p.DownTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate down to %d: %w", version, translate(err, "migration"))
+	}
+	return nil
+}
+
 // MigrationStatus reports, per embedded migration, whether it is applied.
 type MigrationStatus struct {
 	Version int64

@@ -22,6 +22,13 @@ import (
 // ends. Tests using it may run in parallel.
 func New(t testing.TB) *db.DB {
 	t.Helper()
+	return newDatabase(t, true)
+}
+
+// newDatabase creates a database, cloned from the migrated template or
+// empty, and drops it when the test ends.
+func newDatabase(t testing.TB, migrated bool) *db.DB {
+	t.Helper()
 	s, err := shared.get()
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
@@ -30,7 +37,7 @@ func New(t testing.TB) *db.DB {
 	defer cancel()
 	// Lower case, because unquoted identifiers in psql sessions fold to it.
 	name := testDBPrefix + strconv.FormatInt(time.Now().Unix(), 10) + "_" + strings.ToLower(rand.Text()[:10])
-	if err := s.clone(ctx, name); err != nil {
+	if err := s.create(ctx, name, migrated); err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}
 	t.Cleanup(func() {
@@ -48,12 +55,22 @@ func New(t testing.TB) *db.DB {
 	return d
 }
 
-// clone creates name from the template. CREATE DATABASE refuses while
-// another session is connected to the template, which happens for a moment
-// after the template was built (its migration session is still closing), so
-// that refusal is retried.
-func (s *server) clone(ctx context.Context, name string) error {
-	query := "CREATE DATABASE " + pq.QuoteIdentifier(name) + " TEMPLATE " + pq.QuoteIdentifier(s.template)
+// NewEmpty returns a fresh database with no migrations applied, dropped when
+// the test ends: for testing migrations themselves.
+func NewEmpty(t testing.TB) *db.DB {
+	t.Helper()
+	return newDatabase(t, false)
+}
+
+// create makes the database name, from the template if asked. CREATE
+// DATABASE ... TEMPLATE refuses while another session is connected to the
+// template, which happens for a moment after the template was built (its
+// migration session is still closing), so that refusal is retried.
+func (s *server) create(ctx context.Context, name string, fromTemplate bool) error {
+	query := "CREATE DATABASE " + pq.QuoteIdentifier(name)
+	if fromTemplate {
+		query += " TEMPLATE " + pq.QuoteIdentifier(s.template)
+	}
 	delay := 10 * time.Millisecond
 	for {
 		_, err := s.admin.ExecContext(ctx, query)
@@ -61,11 +78,11 @@ func (s *server) clone(ctx context.Context, name string) error {
 			return nil
 		}
 		if pq.As(err, "55006") == nil { // object_in_use
-			return fmt.Errorf("create %s from %s: %w", name, s.template, err)
+			return fmt.Errorf("create database %s: %w", name, err)
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("create %s from %s: %w (gave up: %w)", name, s.template, err, ctx.Err())
+			return fmt.Errorf("create database %s: %w (gave up: %w)", name, err, ctx.Err())
 		case <-time.After(delay):
 		}
 		delay = min(delay*2, 200*time.Millisecond)
