@@ -1,0 +1,43 @@
+package discordtest
+
+import (
+	"net/http"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+func (e *Emulator) userRoutes() {
+	e.route("GET", "/users/@me", func(c *call) (int, any, *apiError) {
+		return http.StatusOK, e.st.bot, nil
+	})
+	e.route("GET", "/users/{user_id}", func(c *call) (int, any, *apiError) {
+		u, ok := e.st.users[c.param("user_id")]
+		if !ok {
+			return 0, nil, errUnknownUser()
+		}
+		return http.StatusOK, u, nil
+	})
+	e.route("POST", "/users/@me/channels", e.createDM)
+}
+
+// createDM opens (or returns) the bot's DM channel with a user.
+func (e *Emulator) createDM(c *call) (int, any, *apiError) {
+	var req struct {
+		RecipientID string `json:"recipient_id"`
+	}
+	if err := c.decode(&req); err != nil {
+		return 0, nil, err
+	}
+	u, ok := e.st.users[req.RecipientID]
+	if !ok {
+		return 0, nil, errUnknownUser()
+	}
+	if id, ok := e.st.dms[u.ID]; ok {
+		return http.StatusOK, e.st.channels[id], nil
+	}
+	ch := &discordgo.Channel{ID: e.st.newID(), Type: discordgo.ChannelTypeDM, Recipients: []*discordgo.User{u},
+		PermissionOverwrites: []*discordgo.PermissionOverwrite{}}
+	e.st.channels[ch.ID] = ch
+	e.st.dms[u.ID] = ch.ID
+	return http.StatusOK, ch, nil
+}

@@ -1,0 +1,210 @@
+package discordtest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Emulator is an in-memory Discord: REST API, gateway and the guild they act
+// on. Create one per test with New, or standalone with NewServer.
+type Emulator struct {
+	cfg config
+
+	// mu guards st, gw, requests and the notification channel. Gateway frames
+	// are written while holding it, so every client sees events in the order
+	// the state changed.
+	mu       sync.Mutex
+	st       *State
+	gw       gatewayState
+	requests []Request
+	changed  chan struct{}
+	seed     SeedInfo
+
+	mux     *http.ServeMux
+	handler http.Handler
+	server  *http.Server
+	// onViolation reports rate-limit violations in strict mode.
+	onViolation func(string)
+}
+
+// Request is one REST request the emulator answered.
+type Request struct {
+	Time         time.Time
+	Method       string
+	Path         string
+	Query        string
+	Route        string // the route template, e.g. "POST /api/v9/channels/{channel_id}/messages"
+	ContentType  string
+	Body         []byte
+	Status       int
+	ResponseBody []byte
+}
+
+// NewServer builds an emulator seeded with the default guild. It serves
+// nothing until Serve is called (or its Handler is mounted somewhere).
+func NewServer(opts ...Option) (*Emulator, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	e := &Emulator{cfg: cfg, changed: make(chan struct{})}
+	e.st = newState(cfg.now)
+	if err := e.seedDefault(); err != nil {
+		return nil, fmt.Errorf("seed emulator: %w", err)
+	}
+	e.gw.sessions = map[string]*gwSession{}
+	e.gw.conns = map[*gwConn]struct{}{}
+	e.mux = http.NewServeMux()
+	e.registerRoutes()
+	e.handler = e.compose()
+	return e, nil
+}
+
+// compose stacks the layers every request passes: the request log, the
+// control API and gateway (outside Discord's REST rules), then auth, then
+// faults -> rate limits -> spec validation -> the handlers.
+func (e *Emulator) compose() http.Handler {
+	var api http.Handler = e.mux
+	api = e.authenticate(api)
+	root := http.NewServeMux()
+	root.Handle("/api/", api)
+	root.HandleFunc("/ws/", e.serveGateway)
+	root.Handle("/_emulator/", e.controlAPI())
+	root.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeAPIError(w, errNotFound()) })
+	return e.logRequests(root)
+}
+
+// Handler serves the REST API under /api/v9 and /api/v10, the gateway under
+// /ws/ and the control API under /_emulator/.
+func (e *Emulator) Handler() http.Handler { return e.handler }
+
+// Serve answers requests on l until Close. The seed's URLs point at l.
+func (e *Emulator) Serve(l net.Listener) error {
+	e.mu.Lock()
+	e.setBaseLocked("http://" + l.Addr().String())
+	srv := &http.Server{Handler: e.handler, ReadHeaderTimeout: 10 * time.Second}
+	e.server = srv
+	e.mu.Unlock()
+	if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve emulator: %w", err)
+	}
+	return nil
+}
+
+func (e *Emulator) setBaseLocked(base string) {
+	e.seed.APIBase = base + "/api/v9"
+	e.seed.GatewayURL = "ws" + strings.TrimPrefix(base, "http") + "/ws"
+}
+
+// Close drops every gateway connection and stops Serve.
+func (e *Emulator) Close() error {
+	e.mu.Lock()
+	for c := range e.gw.conns {
+		c.ws.Close()
+	}
+	srv := e.server
+	e.mu.Unlock()
+	if srv != nil {
+		if err := srv.Close(); err != nil {
+			return fmt.Errorf("close emulator: %w", err)
+		}
+	}
+	return nil
+}
+
+// notifyLocked wakes everyone waiting for the state to change.
+func (e *Emulator) notifyLocked() {
+	close(e.changed)
+	e.changed = make(chan struct{})
+}
+
+// authenticate answers 401 unless the request carries "Bot <token>". Routes
+// Discord serves without a bot token (GET /gateway, interaction callbacks,
+// webhook-token routes) are let through when the header is absent.
+func (e *Emulator) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		if auth == "" && tokenlessRoute(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if auth != "Bot "+e.st.app.Token {
+			writeAPIError(w, errUnauthorized())
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func tokenlessRoute(r *http.Request) bool {
+	p := stripVersion(r.URL.Path)
+	return (r.Method == http.MethodGet && p == "/gateway") ||
+		strings.HasPrefix(p, "/interactions/") || strings.HasPrefix(p, "/webhooks/")
+}
+
+func stripVersion(p string) string {
+	for _, v := range []string{"/api/v9", "/api/v10"} {
+		if strings.HasPrefix(p, v+"/") {
+			return strings.TrimPrefix(p, v)
+		}
+	}
+	return p
+}
+
+// logRequests records every API request with its route template and both bodies.
+func (e *Emulator) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
+		if err != nil {
+			writeAPIError(w, newAPIError(400, 0, "400: Bad Request"))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		_, route := e.mux.Handler(r)
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		e.mu.Lock()
+		e.requests = append(e.requests, Request{
+			Time: e.cfg.now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Route: route,
+			ContentType: r.Header.Get("Content-Type"), Body: body, Status: rec.status, ResponseBody: rec.body.Bytes(),
+		})
+		e.notifyLocked()
+		e.mu.Unlock()
+	})
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.body.Write(b)
+	return r.ResponseWriter.Write(b)
+}
+
+// Requests returns the REST requests answered so far, oldest first.
+func (e *Emulator) Requests() []Request {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]Request, len(e.requests))
+	copy(out, e.requests)
+	return out
+}
