@@ -238,7 +238,7 @@ func (l *Limiter) admit(route Route, identity, client string, bodyKeys map[strin
 	}
 	stat.Calls++
 
-	d, rule, bucketName := l.decide(route, identity, client, bodyKeys, now)
+	d, rule, bucketName := l.decide(route, name, identity, client, bodyKeys, now)
 	d.now = now
 	if !d.reject {
 		return d, nil
@@ -259,7 +259,7 @@ func (l *Limiter) admit(route Route, identity, client string, bodyKeys map[strin
 
 // decide is admit's policy, run under the lock. It returns the decision, the
 // name of the rule that rejected the request and the bucket it reports.
-func (l *Limiter) decide(route Route, identity, client string, bodyKeys map[string]bool, now time.Time) (decision, string, string) {
+func (l *Limiter) decide(route Route, routeName, identity, client string, bodyKeys map[string]bool, now time.Time) (decision, string, string) {
 	if l.opts.EnforceInvalidRequestLimit && !l.profile.InvalidRequests.Unlimited() && l.invalid.full(now) {
 		return decision{reject: true, banned: true, scope: ScopeGlobal, global: true,
 			retryAfter: l.invalid.resetAt.Sub(now), message: messageBanned}, "invalid-requests", "invalid-requests"
@@ -279,6 +279,8 @@ func (l *Limiter) decide(route Route, identity, client string, bodyKeys map[stri
 			return decision{reject: true, scope: ScopeGlobal, global: true,
 				retryAfter: g.resetAt.Sub(now), message: messageRateLimited}, "global", "global"
 		}
+		// Counted even if a route bucket rejects the request below:
+		// the global limit counts requests made, not requests served.
 		g.take(now)
 	}
 
@@ -290,7 +292,7 @@ func (l *Limiter) decide(route Route, identity, client string, bodyKeys map[stri
 			break
 		}
 	}
-	limit, name, hashName, keying := l.profile.Default, route.String(), route.String(), PerMajor
+	limit, name, hashName, keying := l.profile.Default, routeName, routeName, PerMajor
 	if primary != nil {
 		limit, name, keying = primary.Limit, primary.Name, primary.Keying
 		hashName = primary.Name
@@ -299,17 +301,17 @@ func (l *Limiter) decide(route Route, identity, client string, bodyKeys map[stri
 		}
 	}
 
-	var route429 *window
+	var routeWin *window
 	var info *bucketInfo
 	if !limit.Unlimited() {
 		w := l.bucketLocked(bucketKey{identity: identity, rule: name, major: majorFor(keying, route)}, limit, now)
-		route429 = w
+		routeWin = w
 		info = &bucketInfo{limit: limit.Requests, hash: l.hashLocked(hashName)}
 	}
-	if route429 != nil && route429.full(now) {
-		fillInfo(info, route429)
+	if routeWin != nil && routeWin.full(now) {
+		fillInfo(info, routeWin)
 		return decision{headers: info, reject: true, scope: ScopeUser,
-			retryAfter: route429.resetAt.Sub(now), message: messageRateLimited}, name, info.hash
+			retryAfter: routeWin.resetAt.Sub(now), message: messageRateLimited}, name, info.hash
 	}
 
 	subs := make([]*window, 0, len(rr.sublimits))
@@ -323,7 +325,7 @@ func (l *Limiter) decide(route Route, identity, client string, bodyKeys map[stri
 			// sub-limit 429 show the route's Remaining unchanged
 			// (discord-api-docs#1900).
 			if info != nil {
-				fillInfo(info, route429)
+				fillInfo(info, routeWin)
 			}
 			return decision{headers: info, reject: true, scope: ScopeUser,
 				retryAfter: w.resetAt.Sub(now), message: messageRateLimited}, s.Name, l.hashLocked(s.Name)
@@ -333,9 +335,9 @@ func (l *Limiter) decide(route Route, identity, client string, bodyKeys map[stri
 	for _, w := range subs {
 		w.take(now)
 	}
-	if route429 != nil {
-		route429.take(now)
-		fillInfo(info, route429)
+	if routeWin != nil {
+		routeWin.take(now)
+		fillInfo(info, routeWin)
 	}
 	return decision{headers: info}, "", ""
 }

@@ -76,7 +76,9 @@ func RouteOf(method, path string) Route {
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
 	}
-	path = strings.TrimPrefix(path, "/api")
+	if rest, ok := strings.CutPrefix(path, "/api"); ok && (rest == "" || rest[0] == '/') {
+		path = rest
+	}
 	if rest, ok := strings.CutPrefix(path, "/v"); ok {
 		if i := strings.IndexByte(rest, '/'); i > 0 && allDigits(rest[:i]) {
 			path = rest[i:]

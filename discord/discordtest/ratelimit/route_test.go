@@ -37,6 +37,9 @@ func TestRouteOf(t *testing.T) {
 		{"GET", "/api/v9/", "/", ""},
 		{"GET", "/api/v9", "/", ""},
 		{"GET", "/api/v9/somewhere/123/else", "/somewhere/{id}/else", ""},
+		{"GET", "/apiary/v9", "/apiary/v9", ""},
+		{"GET", "/api/version/1", "/version/{id}", ""},
+		{"GET", "/channels/1", "/channels/{channel_id}", "channel_id=1"},
 	}
 	for _, tt := range tests {
 		got := RouteOf(tt.method, tt.path)
