@@ -117,3 +117,37 @@ func TestErrorStringNamesEveryPath(t *testing.T) {
 		}
 	}
 }
+
+// Discord names what a field may be; so do we, for enumerations spelled as
+// oneOf of consts and for alternatives told apart by their "type".
+func TestChoicesAreListed(t *testing.T) {
+	v := validator(t)
+	cases := []struct {
+		name, method, path, body string
+		at                       []string
+		want                     string
+	}{
+		{"enumeration", "POST", "/api/v9/channels/1/messages", `{"content":"x","allowed_mentions":{"parse":["bogus"]}}`,
+			[]string{"allowed_mentions", "parse", "0"}, "Value must be one of ('users', 'roles', 'everyone')."},
+		{"component type", "POST", "/api/v9/channels/1/messages", `{"content":"x","components":[{"type":1,"components":[{"type":77}]}]}`,
+			[]string{"components", "0", "components", "0", "type"}, "Value must be one of (2, 3, 5, 6, 7, 8)."},
+		{"callback type", "POST", "/api/v9/interactions/1/tok/callback", `{"type":42}`,
+			[]string{"type"}, "Value must be one of (1, 4, 5, 6, 7, 8, 9, 12, 13)."},
+		{"modal text input style", "POST", "/api/v9/interactions/1/tok/callback",
+			`{"type":9,"data":{"custom_id":"m","title":"T","components":[{"type":1,"components":[{"type":4,"custom_id":"a","label":"L","style":9}]}]}}`,
+			[]string{"data", "components", "0", "components", "0", "style"}, "Value must be one of (1, 2)."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := v.ValidateRequest(tc.method, tc.path, "application/json", []byte(tc.body))
+			if e == nil {
+				t.Fatal("accepted")
+			}
+			fes := e.FieldErrors(tc.at...)
+			if len(fes) != 1 || fes[0].Code != "BASE_TYPE_CHOICES" || fes[0].Message != tc.want {
+				raw, _ := json.Marshal(e)
+				t.Errorf("errors at %v = %+v, want BASE_TYPE_CHOICES %q; whole error %s", tc.at, fes, tc.want, raw)
+			}
+		})
+	}
+}

@@ -1,8 +1,10 @@
 package spec
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -29,27 +31,15 @@ func addSchemaErrors(f *formErrors, err error, instance any) {
 func collectLeaves(f *formErrors, e *jsonschema.ValidationError, instance any) {
 	switch k := e.ErrorKind.(type) {
 	case *kind.AnyOf:
-		if values, ok := allChoices(e); ok {
-			f.add(e.InstanceLocation, "BASE_TYPE_CHOICES", "Value must be one of "+choices(values)+".")
-			return
-		}
-		if b := pickBranch(e.Causes); b != nil {
-			collectLeaves(f, b, instance)
-			return
-		}
+		collectBranches(f, e, instance)
+		return
 	case *kind.OneOf:
 		if len(k.Subschemas) > 0 { // more than one branch matched
 			f.add(e.InstanceLocation, "BASE_TYPE_INVALID", "Value matches more than one allowed form.")
 			return
 		}
-		if values, ok := allChoices(e); ok {
-			f.add(e.InstanceLocation, "BASE_TYPE_CHOICES", "Value must be one of "+choices(values)+".")
-			return
-		}
-		if b := pickBranch(e.Causes); b != nil {
-			collectLeaves(f, b, instance)
-			return
-		}
+		collectBranches(f, e, instance)
+		return
 	case *kind.Required:
 		for _, missing := range k.Missing {
 			f.add(append(e.InstanceLocation[:len(e.InstanceLocation):len(e.InstanceLocation)], missing),
@@ -65,6 +55,78 @@ func collectLeaves(f *formErrors, e *jsonschema.ValidationError, instance any) {
 	}
 	code, msg := discordMessage(e.ErrorKind, valueAt(instance, e.InstanceLocation))
 	f.add(e.InstanceLocation, code, msg)
+}
+
+// collectBranches reports a failed anyOf/oneOf: an enumeration lists its
+// values; alternatives that all failed on the same discriminator (the
+// "type" of a component, a callback, a command option) list every value the
+// discriminator could have had; otherwise the most telling branch speaks.
+func collectBranches(f *formErrors, e *jsonschema.ValidationError, instance any) {
+	if values, ok := allChoices(e); ok {
+		f.add(e.InstanceLocation, "BASE_TYPE_CHOICES", "Value must be one of "+choices(values)+".")
+		return
+	}
+	if path, values, ok := discriminatorChoices(e); ok {
+		f.add(path, "BASE_TYPE_CHOICES", "Value must be one of "+choices(values)+".")
+		return
+	}
+	if b := pickBranch(e.Causes); b != nil {
+		collectLeaves(f, b, instance)
+	}
+}
+
+// discriminatorChoices finds a property directly under the failed location
+// on which every non-null branch failed a const or enum, and collects the
+// values those branches wanted there.
+func discriminatorChoices(e *jsonschema.ValidationError) ([]string, []any, bool) {
+	base := len(e.InstanceLocation)
+	var key string
+	var values []any
+	for _, b := range e.Causes {
+		if rank, _ := branchRank(b); rank == rankOnlyNull {
+			continue
+		}
+		found := false
+		for _, l := range leafErrors(b, nil) {
+			if len(l.InstanceLocation) != base+1 || (key != "" && l.InstanceLocation[base] != key) {
+				continue
+			}
+			switch k := l.ErrorKind.(type) {
+			case *kind.Const:
+				values = appendNew(values, k.Want)
+			case *kind.Enum:
+				values = appendNew(values, k.Want...)
+			default:
+				continue
+			}
+			key, found = l.InstanceLocation[base], true
+		}
+		if !found {
+			return nil, nil, false
+		}
+	}
+	if key == "" {
+		return nil, nil, false
+	}
+	return append(e.InstanceLocation[:base:base], key), values, true
+}
+
+// appendNew appends the values not already present, comparing their JSON
+// spelling (numbers arrive as json.Number).
+func appendNew(list []any, values ...any) []any {
+	for _, v := range values {
+		dup := false
+		for _, have := range list {
+			if fmt.Sprint(have) == fmt.Sprint(v) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			list = append(list, v)
+		}
+	}
+	return list
 }
 
 // pickBranch chooses the alternative whose failure says most about the
@@ -144,9 +206,9 @@ func allChoices(e *jsonschema.ValidationError) ([]any, bool) {
 			}
 			switch k := l.ErrorKind.(type) {
 			case *kind.Const:
-				values = append(values, k.Want)
+				values = appendNew(values, k.Want)
 			case *kind.Enum:
-				values = append(values, k.Want...)
+				values = appendNew(values, k.Want...)
 			default:
 				return nil, false
 			}
@@ -223,7 +285,18 @@ func typeMessage(k *kind.Type, value any) (code, msg string) {
 	return "BASE_TYPE_INVALID", k.LocalizedString(english)
 }
 
+// choices spells allowed values like Discord: ('a', 'b') or (1, 2), numbers
+// in ascending order.
 func choices(values []any) string {
+	values = slices.Clone(values)
+	slices.SortStableFunc(values, func(a, b any) int {
+		x, xok := integer(a)
+		y, yok := integer(b)
+		if !xok || !yok {
+			return 0
+		}
+		return cmp.Compare(x, y)
+	})
 	parts := make([]string, len(values))
 	for i, v := range values {
 		if s, ok := v.(string); ok {
