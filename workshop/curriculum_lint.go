@@ -46,11 +46,30 @@ func (p *parser) lint(c *Curriculum) {
 		p.warnf(elemPath("step", last)+".mode", "the curriculum ends with a %s step; end with a plenary debrief so groups can teach each other what they found", c.Steps[last].Mode)
 	}
 	p.lintPlaceholders("intro.prompt", c.Intro.Prompt, nil, "")
+	var prevBreakout *Step
 	for i, s := range c.Steps {
 		path := elemPath("step", i)
 		p.lintRoles(path, s)
 		p.lintPlaceholders(path+".prompt", s.Prompt, &s, s.Mode)
+		if s.Mode == ModeBreakout {
+			p.lintKeptGroups(path, s, prevBreakout)
+			prevBreakout = &c.Steps[i]
+		}
 	}
+}
+
+// lintKeptGroups warns when a breakout step keeps the previous breakout's
+// groups (no regroup) but asks for another group size: the bot has to form
+// new groups anyway, and the file should say so.
+func (p *parser) lintKeptGroups(path string, s Step, prev *Step) {
+	if prev == nil || s.Regroup || s.GroupSize == prev.GroupSize {
+		return
+	}
+	where := path + ".group_size"
+	if _, ok := p.pos[where]; !ok {
+		where = path
+	}
+	p.warnf(where, "groups of %d cannot be kept from the previous breakout step %q (groups of %d); new groups will be formed, so set regroup = true", s.GroupSize, prev.ID, prev.GroupSize)
 }
 
 func (p *parser) lintFirstExercise(c *Curriculum) {

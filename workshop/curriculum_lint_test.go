@@ -112,6 +112,15 @@ func TestLint(t *testing.T) {
 			src:  lintCurriculum("2m", step("work", "breakout", "9m", `rounds = 3`, `roles = ["a", "b", "c"]`), debrief),
 		},
 		{
+			name: "kept groups cannot change size",
+			src:  lintCurriculum("2m", work, step("solo", "solo", "3m"), step("trios", "breakout", "9m", `group_size = 3`), debrief),
+			want: []wantDiag{warnAt("f.toml:28:1", `groups of 3 cannot be kept from the previous breakout step "work" (groups of 4)`)},
+		},
+		{
+			name: "regroup allows a new group size",
+			src:  lintCurriculum("2m", work, step("trios", "breakout", "9m", `group_size = 3`, `regroup = true`), debrief),
+		},
+		{
 			name: "placeholders",
 			src: lintCurriculum("2m",
 				step("work", "breakout", "8m", `rounds = 2`, `roles = ["a", "b"]`),
