@@ -3,6 +3,8 @@ package discordtest
 import (
 	"encoding/json"
 	"net/http"
+
+	"github.com/bwmarrin/discordgo"
 )
 
 // controlAPI is the JSON API under /_emulator/ through which a person or a
@@ -29,9 +31,9 @@ func (e *Emulator) controlState(w http.ResponseWriter, r *http.Request) {
 	}
 	messages := map[string]any{}
 	for _, c := range e.st.Channels(gid) {
-		messages[c.ID] = e.st.Messages(c.ID)
+		messages[c.ID] = wireValue(e.st.Messages(c.ID))
 		for _, th := range e.st.Threads(c.ID) {
-			messages[th.ID] = e.st.Messages(th.ID)
+			messages[th.ID] = wireValue(e.st.Messages(th.ID))
 		}
 	}
 	var threads []any
@@ -66,7 +68,13 @@ func (e *Emulator) controlInteraction(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, errUnknownInteraction())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": it.id, "failed": failed, "response": resp})
+	out := map[string]any{"id": it.id, "failed": failed, "response": nil}
+	if resp != nil {
+		out["response"] = map[string]any{"type": resp.Type, "ephemeral": resp.Ephemeral,
+			"message": wireValue(resp.Message), "followups": wireValue(resp.Followups),
+			"choices": resp.Choices, "modal": resp.Modal}
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // controlRequest is the body of every member action; each action reads the
@@ -121,10 +129,10 @@ func (e *Emulator) controlMemberAction(w http.ResponseWriter, r *http.Request) {
 			err = m.JoinVoice(channel)
 		}
 	case "say":
-		var msg any
+		var msg *discordgo.Message
 		msg, err = m.Say(channel, req.Content)
 		if err == nil {
-			writeJSON(w, http.StatusOK, msg)
+			writeJSON(w, http.StatusOK, wireValue(msg))
 			return
 		}
 	default:

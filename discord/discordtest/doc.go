@@ -63,7 +63,11 @@
 //
 // # Layers
 //
-// Requests pass, in order: the request log (Requests), the bot-token
-// check, then the REST handlers, which run under one lock so every state
-// change and its dispatch are atomic and ordered.
+// REST requests pass, in order: the request log (Requests), the bot-token
+// check, fault injection (package fault, WithFaults, Faults), rate limits
+// (package ratelimit, WithProfile, WithStrictRateLimits, RateLimiter), body
+// validation against Discord's OpenAPI spec (package spec), then the REST
+// handlers, which run under one lock so every state change and its
+// dispatch are atomic and ordered. server.go is the one place that stacks
+// them.
 package discordtest

@@ -209,7 +209,7 @@ func (e *Emulator) startInteractionLocked(userID, channelID string, typ discordg
 		"context":                        0,
 	}
 	if source != nil {
-		payload["message"] = source
+		payload["message"] = wireMessage{source}
 	}
 	e.dispatchLocked("INTERACTION_CREATE", payload)
 	e.notifyLocked()

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/roundtable-bot/roundtable/discord/discordtest/fault"
 )
 
 // BotPermissions are the guild permissions the seeded bot role grants: what
@@ -58,6 +60,7 @@ type Option func(*config)
 type config struct {
 	profile             string
 	strictRateLimits    bool
+	faults              fault.Options
 	withoutBot          int64
 	privileged          discordgo.Intent
 	members             int
@@ -85,6 +88,10 @@ func WithProfile(name string) Option { return func(c *config) { c.profile = name
 // WithStrictRateLimits makes every 429 the emulator answers a test error:
 // a well-behaved client never hits a rate limit.
 func WithStrictRateLimits() Option { return func(c *config) { c.strictRateLimits = true } }
+
+// WithFaults injects latency and server errors into REST calls (see
+// package fault); change them later through Faults().
+func WithFaults(o fault.Options) Option { return func(c *config) { c.faults = o } }
 
 // WithoutBotPermission removes bits from the bot's role. Bits that
 // @everyone grants (EveryonePermissions) stay granted through @everyone.

@@ -9,7 +9,12 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/roundtable-bot/roundtable/discord/discordtest/fault"
+	"github.com/roundtable-bot/roundtable/discord/discordtest/ratelimit"
+	"github.com/roundtable-bot/roundtable/discord/discordtest/spec"
 )
 
 // Emulator is an in-memory Discord: REST API, gateway and the guild they act
@@ -30,8 +35,11 @@ type Emulator struct {
 	mux     *http.ServeMux
 	handler http.Handler
 	server  *http.Server
-	// onViolation reports rate-limit violations in strict mode.
-	onViolation func(string)
+	limiter *ratelimit.Limiter
+	faults  *fault.Injector
+	// onViolation reports rate-limit violations in strict mode; New sets it
+	// to fail the test.
+	onViolation atomic.Pointer[func(ratelimit.Violation)]
 }
 
 // Request is one REST request the emulator answered.
@@ -63,15 +71,36 @@ func NewServer(opts ...Option) (*Emulator, error) {
 	e.gw.conns = map[*gwConn]struct{}{}
 	e.mux = http.NewServeMux()
 	e.registerRoutes()
-	e.handler = e.compose()
+	validator, err := spec.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load Discord OpenAPI spec: %w", err)
+	}
+	profile, err := ratelimit.ProfileByName(cfg.profile)
+	if err != nil {
+		return nil, fmt.Errorf("rate-limit profile: %w", err)
+	}
+	e.limiter = ratelimit.New(profile, ratelimit.Options{
+		Strict: cfg.strictRateLimits,
+		Now:    cfg.now,
+		OnViolation: func(v ratelimit.Violation) {
+			if f := e.onViolation.Load(); f != nil {
+				(*f)(v)
+			}
+		},
+	})
+	e.faults = fault.New(cfg.faults)
+	e.handler = e.compose(validator)
 	return e, nil
 }
 
 // compose stacks the layers every request passes: the request log, the
 // control API and gateway (outside Discord's REST rules), then auth, then
 // faults -> rate limits -> spec validation -> the handlers.
-func (e *Emulator) compose() http.Handler {
+func (e *Emulator) compose(validator *spec.Validator) http.Handler {
 	var api http.Handler = e.mux
+	api = validator.Middleware(api)
+	api = e.limiter.Middleware(api)
+	api = e.faults.Middleware(api)
 	api = e.authenticate(api)
 	root := http.NewServeMux()
 	root.Handle("/api/", api)
@@ -208,3 +237,10 @@ func (e *Emulator) Requests() []Request {
 	copy(out, e.requests)
 	return out
 }
+
+// RateLimiter is the rate-limit layer, for its Stats and Violations.
+func (e *Emulator) RateLimiter() *ratelimit.Limiter { return e.limiter }
+
+// Faults is the fault-injection layer: change latency and error rate while
+// a test runs, read what it injected.
+func (e *Emulator) Faults() *fault.Injector { return e.faults }

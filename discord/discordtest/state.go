@@ -78,6 +78,10 @@ func clone[T any](v *T) *T {
 	if v == nil {
 		return nil
 	}
+	if m, ok := any(v).(*discordgo.Message); ok {
+		out, _ := any(cloneMessage(m)).(*T)
+		return out
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil

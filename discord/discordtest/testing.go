@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/roundtable-bot/roundtable/discord/discordtest/ratelimit"
 )
 
 // New starts an emulator for one test on an httptest server; it is closed
@@ -20,7 +22,8 @@ func New(t testing.TB, opts ...Option) *Emulator {
 		t.Fatalf("discordtest: %v", err)
 	}
 	if e.cfg.strictRateLimits {
-		e.onViolation = func(msg string) { t.Errorf("discordtest: rate limit violated: %s", msg) }
+		report := func(v ratelimit.Violation) { t.Errorf("discordtest: rate limit violated: %s", v) }
+		e.onViolation.Store(&report)
 	}
 	srv := httptest.NewServer(e.handler)
 	e.mu.Lock()
