@@ -151,3 +151,12 @@ func TestChoicesAreListed(t *testing.T) {
 		})
 	}
 }
+
+func TestEmptyPayloadJSONIsInvalidJSON(t *testing.T) {
+	v := validator(t)
+	body := "--XX\r\nContent-Disposition: form-data; name=\"payload_json\"\r\n\r\n\r\n--XX--\r\n"
+	e := v.ValidateRequest("POST", "/api/v9/channels/1/messages", "multipart/form-data; boundary=XX", []byte(body))
+	if e == nil || e.Code != CodeInvalidJSON {
+		t.Errorf("got %v, want 50109", e)
+	}
+}

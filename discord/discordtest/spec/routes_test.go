@@ -53,3 +53,26 @@ func TestMatch(t *testing.T) {
 		})
 	}
 }
+
+// Every request body in the spec must compile: a schema that does not would
+// turn every request to its operation into a 500.
+func TestEveryRequestSchemaCompiles(t *testing.T) {
+	v, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, ops := range v.routes {
+		for _, op := range ops {
+			for mediaType := range op.bodies {
+				if _, err := v.schema(op, mediaType); err != nil {
+					t.Errorf("%s %s %s: %v", op.method, op.template, mediaType, err)
+				}
+				n++
+			}
+		}
+	}
+	if n < 100 {
+		t.Errorf("compiled %d request bodies; the spec has over 100", n)
+	}
+}

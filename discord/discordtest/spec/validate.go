@@ -70,14 +70,20 @@ func decodeRequest(op *operation, contentType string, body []byte) (*request, *E
 	}
 	req := &request{op: op}
 	if mediaType == mediaMultipart {
-		if err := decodeMultipart(req, params["boundary"], body); err != nil {
+		payload, fields, files, err := readMultipart(params["boundary"], body)
+		if err != nil {
 			return nil, &Error{HTTPStatus: http.StatusBadRequest, Code: CodeInvalidFormBody, Message: "Invalid Form Body",
 				Errors: map[string]any{errorsKey: []FieldError{{Code: "BASE_TYPE_INVALID", Message: err.Error()}}}}
 		}
-		if req.instance == nil {
+		req.files = files
+		if payload == nil {
+			req.instance = fields
+			return req, nil
+		}
+		if len(bytes.TrimSpace(payload)) == 0 {
 			return nil, invalidJSONError()
 		}
-		return req, nil
+		body = payload // and decode it as the JSON body below
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		switch op.method {
@@ -95,51 +101,40 @@ func decodeRequest(op *operation, contentType string, body []byte) (*request, *E
 	return req, nil
 }
 
-// decodeMultipart takes payload_json as the body, or the text fields when
-// there is none, and counts the file parts.
-func decodeMultipart(req *request, boundary string, body []byte) error {
+// readMultipart splits a multipart/form-data body into its payload_json
+// part (nil when absent), its other text fields, and the number of files.
+func readMultipart(boundary string, body []byte) (payload []byte, fields map[string]any, files int, err error) {
 	if boundary == "" {
-		return errors.New("multipart body without a boundary")
+		return nil, nil, 0, errors.New("multipart body without a boundary")
 	}
 	mr := multipart.NewReader(bytes.NewReader(body), boundary)
-	fields := map[string]any{}
-	var payload []byte
+	fields = map[string]any{}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			break
+			return payload, fields, files, nil
 		}
 		if err != nil {
-			return fmt.Errorf("read multipart body: %w", err)
+			return nil, nil, 0, fmt.Errorf("read multipart body: %w", err)
 		}
 		data, err := io.ReadAll(part)
 		if err != nil {
-			return fmt.Errorf("read multipart part %q: %w", part.FormName(), err)
+			return nil, nil, 0, fmt.Errorf("read multipart part %q: %w", part.FormName(), err)
 		}
 		switch {
 		case part.FormName() == "payload_json":
 			payload = data
 		case part.FileName() != "" || strings.HasPrefix(part.FormName(), "files["):
-			req.files++
+			files++
 		default:
 			fields[part.FormName()] = string(data)
 		}
 	}
-	if payload == nil {
-		req.instance = fields
-		return nil
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(payload))
-	if err != nil {
-		return nil // leaves instance nil: invalid JSON, reported by the caller
-	}
-	req.instance = inst
-	return nil
 }
 
 // checkSchema coerces integer strings and validates against the operation's
-// body schema. A multipart payload_json is
-// the JSON body, so it is held to the JSON schema.
+// body schema. A multipart payload_json is the JSON body, so it is held to
+// the JSON schema; only operations without one use the multipart schema.
 func (v *Validator) checkSchema(f *formErrors, req *request) error {
 	s, err := v.schema(req.op, mediaJSON)
 	if err != nil {
