@@ -65,9 +65,10 @@ type gwFrame struct {
 }
 
 type gwConn struct {
-	ws      *websocket.Conn
-	version int
-	session *gwSession
+	ws         *websocket.Conn
+	version    int
+	session    *gwSession
+	heartbeats int
 }
 
 // GatewayClose is a close frame the emulator sent to a gateway client.
@@ -151,6 +152,8 @@ func (e *Emulator) handleOpLocked(c *gwConn, msg []byte) {
 	}
 	switch in.Op {
 	case opHeartbeat:
+		c.heartbeats++
+		e.notifyLocked()
 		e.writeLocked(c, frame{Op: opHeartbeatACK})
 	case opIdentify:
 		e.identifyLocked(c, in.D)
@@ -396,4 +399,18 @@ func (e *Emulator) GatewayStats() GatewayStats {
 		}
 	}
 	return st
+}
+
+// heartbeatingLocked reports whether every connection with a session has
+// sent its first heartbeat. discordgo starts its heartbeat goroutine at the
+// end of Open and sends at once; closing the session before that goroutine
+// has run makes it fail a write and reconnect forever, so Session waits for
+// this before it closes.
+func (e *Emulator) heartbeatingLocked() bool {
+	for c := range e.gw.conns {
+		if c.session != nil && c.session.conn == c && c.heartbeats == 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -105,7 +105,10 @@ func (e *Emulator) Open(t testing.TB, s *discordgo.Session) *discordgo.Session {
 	if err := s.Open(); err != nil {
 		t.Fatalf("discordtest: open session: %v", err)
 	}
-	t.Cleanup(func() { _ = s.Close() })
+	t.Cleanup(func() {
+		e.waitUntil(5*time.Second, e.heartbeatingLocked)
+		_ = s.Close()
+	})
 	select {
 	case <-ready:
 	case <-time.After(10 * time.Second):

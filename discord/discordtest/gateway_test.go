@@ -1,0 +1,122 @@
+package discordtest_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/roundtable-bot/roundtable/discord/discordtest"
+)
+
+// TestResumeAfterDrop proves discordgo resumes after an abnormal close and
+// after op 7, and receives the dispatches it missed while away.
+func TestResumeAfterDrop(t *testing.T) {
+	for _, kind := range []discordtest.DropKind{discordtest.DropAbnormal, discordtest.DropReconnect} {
+		t.Run(map[discordtest.DropKind]string{discordtest.DropAbnormal: "abnormal", discordtest.DropReconnect: "op7"}[kind], func(t *testing.T) {
+			t.Parallel()
+			e := discordtest.New(t)
+			seed := e.Seed()
+			s := e.Session(t)
+			created := make(chan string, 8)
+			s.AddHandler(func(_ *discordgo.Session, c *discordgo.ChannelCreate) { created <- c.ID })
+			if n := e.DropGateway(kind); n != 1 {
+				t.Fatalf("dropped %d connections, want 1", n)
+			}
+			// The session is detached now: this CHANNEL_CREATE can only reach
+			// the client through a resume.
+			ch, err := s.GuildChannelCreate(seed.GuildID, "while-away", discordgo.ChannelTypeGuildText)
+			if err != nil {
+				t.Fatalf("create while disconnected: %v", err)
+			}
+			select {
+			case id := <-created:
+				if id != ch.ID {
+					t.Fatalf("CHANNEL_CREATE for %s, want %s", id, ch.ID)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("missed CHANNEL_CREATE never replayed")
+			}
+			st := e.GatewayStats()
+			if st.Ready != 1 || st.Resumes != 1 || st.Connected != 1 {
+				t.Fatalf("gateway stats = %+v, want one READY and one resume", st)
+			}
+		})
+	}
+}
+
+func TestInvalidSessionReidentifies(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t)
+	s := e.Session(t)
+	ready := make(chan struct{}, 2)
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Ready) { ready <- struct{}{} })
+	if n := e.DropGateway(discordtest.DropInvalidSession); n != 1 {
+		t.Fatalf("dropped %d", n)
+	}
+	select {
+	case <-ready:
+	case <-time.After(wait):
+		t.Fatal("no new READY after op 9")
+	}
+	if st := e.GatewayStats(); st.Ready != 2 {
+		t.Fatalf("stats = %+v", st)
+	}
+}
+
+func TestFatalCloseCodes(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		adjust func(*discordgo.Session)
+		code   int
+	}{
+		{"bad token", func(s *discordgo.Session) { s.Identify.Token = "Bot not-the-token" }, 4004},
+		{"privileged intent", func(s *discordgo.Session) { s.Identify.Intents |= discordgo.IntentGuildPresences }, 4014},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := discordtest.New(t)
+			s, err := e.NewSession()
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.adjust(s)
+			if err := s.Open(); err == nil {
+				_ = s.Close()
+				t.Fatal("Open succeeded")
+			} else if !strings.Contains(err.Error(), "close") {
+				t.Logf("open error: %v", err)
+			}
+			closes := e.GatewayCloses()
+			if len(closes) != 1 || closes[0].Code != tc.code {
+				t.Fatalf("closes = %+v, want one %d", closes, tc.code)
+			}
+		})
+	}
+}
+
+func TestMessageContentIntent(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t)
+	seed := e.Seed()
+	s := e.Session(t)
+	got := make(chan *discordgo.Message, 4)
+	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { got <- m.Message })
+	member := e.Members()[0]
+	if _, err := member.Say(seed.TextChannelID, "secret plans"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := member.Say(seed.TextChannelID, "hey <@"+seed.BotUserID+">"); err != nil {
+		t.Fatal(err)
+	}
+	first, second := <-got, <-got
+	if first.Content != "" || first.Author.ID != member.UserID {
+		t.Fatalf("without MESSAGE_CONTENT the content must be empty, got %q", first.Content)
+	}
+	if !strings.Contains(second.Content, seed.BotUserID) {
+		t.Fatalf("a mention of the bot keeps its content, got %q", second.Content)
+	}
+}
