@@ -28,7 +28,7 @@ func TestOccurrenceAtDSTTransitions(t *testing.T) {
 		{"Europe/Berlin", "2026-03-28", "09:00", "2026-03-28T08:00:00Z"},
 		{"Europe/Berlin", "2026-10-25", "02:30", "2026-10-25T00:30:00Z"}, // overlap: first, CEST
 		{"Europe/Berlin", "2026-10-25", "02:00", "2026-10-25T00:00:00Z"},
-		{"Europe/Berlin", "2026-10-25", "03:00", "2026-10-25T02:00:00Z"}, // after the overlap, CET
+		{"Europe/Berlin", "2026-10-25", "03:00", "2026-10-25T02:00:00Z"},    // after the overlap, CET
 		{"America/New_York", "2026-03-08", "02:30", "2026-03-08T07:00:00Z"}, // gap: 03:00 EDT
 		{"America/New_York", "2026-03-08", "01:30", "2026-03-08T06:30:00Z"},
 		{"America/New_York", "2026-11-01", "01:30", "2026-11-01T05:30:00Z"}, // overlap: first, EDT
