@@ -1,6 +1,7 @@
 package workshop
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,9 +37,15 @@ func FuzzParseCurriculum(f *testing.F) {
 	f.Add([]byte(lintCurriculum("2m", step("work", "breakout", "8m", `rounds = 2`, `roles = ["a", "b"]`), step("debrief", "plenary", "5m"))))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		c, diags := ParseCurriculum("f.toml", src)
+		lines := bytes.Split(src, []byte("\n"))
 		for _, d := range diags {
 			if d.Pos.Line < 1 || d.Pos.Col < 1 || d.Pos.File != "f.toml" || d.Message == "" {
 				t.Errorf("bad diagnostic %#v", d)
+				continue
+			}
+			// A position is in the file: at most one past the end of a line.
+			if d.Pos.Line > len(lines) || d.Pos.Col > len(lines[d.Pos.Line-1])+1 {
+				t.Errorf("diagnostic outside the file: %s", d)
 			}
 		}
 		if (c == nil) != diags.HasErrors() {

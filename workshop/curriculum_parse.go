@@ -1,6 +1,7 @@
 package workshop
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
@@ -66,7 +67,7 @@ func (p *parser) parse(src []byte) *Curriculum {
 	// unknown key is in. Unknown keys are found by walking the map instead.
 	var doc map[string]any
 	if _, err := toml.Decode(string(src), &doc); err != nil {
-		p.syntaxError(err)
+		p.syntaxError(src, err)
 		return nil
 	}
 	p.pos = scanKeyPositions(p.file, src)
@@ -171,15 +172,25 @@ func (p *parser) parse(src []byte) *Curriculum {
 }
 
 // syntaxError reports a decoding failure at the place the decoder names.
-func (p *parser) syntaxError(err error) {
+func (p *parser) syntaxError(src []byte, err error) {
 	pos := Pos{File: p.file, Line: 1, Col: 1}
 	msg := err.Error()
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
-		pos.Line, pos.Col = max(pe.Position.Line, 1), max(pe.Position.Col, 1)
+		pos = clampPos(src, Pos{File: p.file, Line: pe.Position.Line, Col: pe.Position.Col})
 		msg = "TOML syntax error: " + pe.Message
 	}
 	p.diags = append(p.diags, Diagnostic{Pos: pos, Severity: SeverityError, Message: msg})
+}
+
+// clampPos keeps a position inside src: at most one column past the end of
+// an existing line. The decoder can point past the end at an unexpected end
+// of file.
+func clampPos(src []byte, p Pos) Pos {
+	lines := bytes.Split(src, []byte("\n"))
+	p.Line = min(max(p.Line, 1), len(lines))
+	p.Col = min(max(p.Col, 1), len(lines[p.Line-1])+1)
+	return p
 }
 
 // unknownKeys reports every key of m that the format does not define.

@@ -1,6 +1,7 @@
 package workshop
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 )
@@ -12,6 +13,8 @@ import (
 // never decides what is valid. On input it does not understand it still
 // terminates, and lookups fall back to the enclosing table.
 
+var utf8BOM = []byte("\xef\xbb\xbf")
+
 // keyPositions maps a path to where it is written. A path joins key names
 // with "." and marks array elements (including [[tables]]) with "[i]", e.g.
 // "step[1].roles[0]"; names that are not bare keys are quoted.
@@ -20,6 +23,10 @@ type keyPositions map[string]Pos
 // scanKeyPositions indexes every key, header and array element of src.
 func scanKeyPositions(file string, src []byte) keyPositions {
 	s := &posScanner{src: src, file: file, line: 1, out: keyPositions{}, arrays: map[string]int{}}
+	if bytes.HasPrefix(src, utf8BOM) {
+		// The decoder skips a byte order mark; so do columns, as it is invisible.
+		s.i, s.lineStart = len(utf8BOM), len(utf8BOM)
+	}
 	s.document()
 	return s.out
 }

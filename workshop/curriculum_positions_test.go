@@ -62,6 +62,10 @@ t = [{ x = 1 }, { y = "]" }]
 			t.Errorf("%s recorded, but it is inside a string", bogus)
 		}
 	}
+	bom := scanKeyPositions("f", []byte("\xef\xbb\xbfid = 1\n"))
+	if got := bom.at("f", "id").String(); got != "f:1:1" {
+		t.Errorf("key after a byte order mark at %s, want f:1:1", got)
+	}
 	// A missing key falls back to its table, then to the top of the file.
 	if got := pos.at("f", "step[1].title").String(); got != "f:20:1" {
 		t.Errorf("missing key at %s, want its table at f:20:1", got)
