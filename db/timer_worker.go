@@ -1,0 +1,419 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/roundtable-bot/roundtable/workshop"
+)
+
+// TimerHandler acts on a timer that came due. A nil error means the timer is
+// done and is deleted; an error makes the worker try again later. ctx is
+// cancelled when the worker stops or the timer's lease runs out.
+//
+// Handlers must be idempotent: a timer fires exactly once while processes
+// and Postgres stay up, but after a crash it may fire again (see
+// TimerWorker).
+type TimerHandler func(ctx context.Context, t Timer) error
+
+// TimerWorkerOptions tune a TimerWorker; zero values pick the defaults.
+type TimerWorkerOptions struct {
+	// Name identifies the worker in logs and leases. Default "timers".
+	Name string
+	// Logger receives database errors and handler failures. Default
+	// slog.Default().
+	Logger *slog.Logger
+	// PollInterval is the longest the worker sleeps without looking at the
+	// table, in case a notification was missed. Default 1s.
+	PollInterval time.Duration
+	// Batch is how many timers the worker claims in one query and runs at
+	// once. Default 8.
+	Batch int
+	// Lease is how long a claimed timer belongs to this worker. The handler's
+	// context ends with the lease; if the process dies, another worker fires
+	// the timer once the lease has run out. Default 1 minute.
+	Lease time.Duration
+	// RetryBackoff says how long to wait before retrying a timer whose
+	// handler failed for the attempt-th time (1, 2, ...). Default: 1s
+	// doubling up to 10 minutes. Waits below 50ms are raised to 50ms so a
+	// failing handler never spins.
+	RetryBackoff func(attempt int) time.Duration
+}
+
+const (
+	minRetryBackoff = 50 * time.Millisecond
+	// settleTimeout bounds how long a stopping worker keeps trying to record
+	// a handler's outcome before leaving the timer to its lease.
+	settleTimeout = 5 * time.Second
+	maxErrorDelay = 5 * time.Second
+)
+
+func (o TimerWorkerOptions) withDefaults() TimerWorkerOptions {
+	if o.Name == "" {
+		o.Name = "timers"
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = time.Second
+	}
+	if o.Batch <= 0 {
+		o.Batch = 8
+	}
+	if o.Lease <= 0 {
+		o.Lease = time.Minute
+	}
+	if o.RetryBackoff == nil {
+		o.RetryBackoff = DefaultTimerBackoff
+	}
+	return o
+}
+
+// DefaultTimerBackoff waits 1s after the first failure, doubling up to 10
+// minutes.
+func DefaultTimerBackoff(attempt int) time.Duration {
+	const limit = 10 * time.Minute
+	d := time.Second
+	for i := 1; i < attempt && d < limit; i++ {
+		d *= 2
+	}
+	return min(d, limit)
+}
+
+// TimerWorker fires due timers. Any number of workers, in any number of
+// processes, may run against one database.
+//
+// How each timer fires once: a worker claims due rows with
+// SELECT ... FOR UPDATE SKIP LOCKED and, in the same statement, gives them a
+// lease (claim token and claimed_until) that it commits at once. Row locks
+// make concurrent claims exclusive and the lease keeps other workers away
+// while the handler runs, without holding a transaction (and row locks)
+// open: a handler that cancels or reschedules its own run's timers would
+// otherwise wait on its own lock. On success the worker deletes the row only
+// if it still holds the lease and nobody re-armed the timer (version); on
+// failure it counts the attempt, records the error and moves due_at by
+// RetryBackoff. So with no crash every timer fires exactly once.
+//
+// Under a crash it is at-least-once: if the process dies, or cannot reach
+// Postgres to record the outcome before the lease runs out, the lease
+// expires and another worker fires the timer again. Handlers must therefore
+// be idempotent (the store remembers what an effect already did).
+//
+// Waking: a trigger calls pg_notify when a timer gets a due time; the worker
+// LISTENs with a pq.Listener on d.URL and sleeps until the earliest due time
+// (at most PollInterval) unless a notification brings an earlier one. A nil
+// notification after a reconnect means "look now". Errors (Postgres
+// restarting) are logged and retried with backoff; timers that came due in
+// the meantime fire when Postgres is back.
+type TimerWorker struct {
+	db       *DB
+	handler  TimerHandler
+	opts     TimerWorkerOptions
+	log      *slog.Logger
+	instance string // random, so leases of same-named workers never collide
+
+	running atomic.Bool
+	claims  atomic.Uint64
+}
+
+// NewTimerWorker returns a worker that hands due timers of d to handler.
+// Call Run to start it.
+func NewTimerWorker(d *DB, handler func(ctx context.Context, t Timer) error, opts TimerWorkerOptions) *TimerWorker {
+	opts = opts.withDefaults()
+	var id [6]byte
+	_, _ = rand.Read(id[:]) // crypto/rand.Read never fails
+	return &TimerWorker{
+		db:       d,
+		handler:  handler,
+		opts:     opts,
+		log:      opts.Logger.With("worker", opts.Name),
+		instance: hex.EncodeToString(id[:]),
+	}
+}
+
+// Run fires timers until ctx is cancelled, then waits for the handlers it
+// started, gives back the timers it still holds, stops its listener and
+// returns nil. It returns an EINVALID error at once for a nil handler and
+// ECONFLICT if the worker is already running.
+func (w *TimerWorker) Run(ctx context.Context) error {
+	if w.handler == nil || w.db == nil {
+		return workshop.Errorf(workshop.EINVALID, "A timer worker needs a database and a handler.")
+	}
+	if !w.running.CompareAndSwap(false, true) {
+		return workshop.Errorf(workshop.ECONFLICT, "Timer worker %q is already running.", w.opts.Name)
+	}
+	defer w.running.Store(false)
+
+	wake := listenForTimers(w.db.URL, w.log)
+	defer wake.close()
+
+	var handlers sync.WaitGroup
+	defer handlers.Wait() // runs before wake.close: handlers may still be settling
+
+	finished := make(chan struct{}, 1)
+	var inFlight atomic.Int64
+	var errDelay time.Duration
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+
+	for ctx.Err() == nil {
+		free := w.opts.Batch - int(inFlight.Load())
+		wakeAt := time.Now().Add(w.opts.PollInterval)
+		if free > 0 {
+			claimed, err := w.claim(ctx, free)
+			if err == nil && len(claimed) < free {
+				// Everything due is claimed; sleep until the next one.
+				var next time.Time
+				next, err = w.nextDue(ctx)
+				if !next.IsZero() {
+					wakeAt = earlier(wakeAt, time.Now().Add(next.Sub(w.now())))
+				}
+			}
+			for _, c := range claimed {
+				inFlight.Add(1)
+				handlers.Go(func() {
+					defer func() {
+						inFlight.Add(-1)
+						select {
+						case finished <- struct{}{}:
+						default:
+						}
+					}()
+					w.fire(ctx, c)
+				})
+			}
+			if err != nil {
+				if ctx.Err() != nil {
+					break
+				}
+				errDelay = min(max(2*errDelay, 100*time.Millisecond), maxErrorDelay)
+				w.log.Warn("timers: database error; retrying", "retry_in", errDelay, "err", err)
+				wakeAt = time.Now().Add(errDelay)
+			} else {
+				errDelay = 0
+				if len(claimed) == free {
+					continue // there may be more due right now
+				}
+			}
+		}
+		w.sleep(ctx, timer, wakeAt, wake, finished, errDelay > 0)
+	}
+	return nil
+}
+
+// sleep waits until wakeAt, an earlier timer is notified, a handler finishes
+// (freeing a slot) or ctx ends. While backing off from a database error
+// (backingOff), notifications do not cut the wait short.
+func (w *TimerWorker) sleep(ctx context.Context, timer *time.Timer, wakeAt time.Time, wake *timerWakeups, finished <-chan struct{}, backingOff bool) {
+	timer.Reset(max(time.Until(wakeAt), 0))
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+			return
+		case <-finished:
+			if !backingOff {
+				return
+			}
+		case due := <-wake.due:
+			// A zero time means "unknown": look now.
+			if !backingOff && (due.IsZero() || !time.Now().Add(due.Sub(w.now())).After(wakeAt)) {
+				return
+			}
+		}
+	}
+}
+
+// claimedTimer is a timer this worker holds a lease on.
+type claimedTimer struct {
+	Timer
+	claim   string
+	version int64
+	expires time.Time // on this process's monotonic clock
+}
+
+// claim leases up to limit due timers to this worker.
+func (w *TimerWorker) claim(ctx context.Context, limit int) ([]claimedTimer, error) {
+	token := fmt.Sprintf("%s/%s/%d", w.opts.Name, w.instance, w.claims.Add(1))
+	now := w.now().UTC()
+	expires := time.Now().Add(w.opts.Lease)
+	rows, err := w.db.QueryxContext(ctx, `
+		WITH due AS (
+			SELECT id AS due_id FROM timers
+			WHERE due_at <= $1 AND (claim IS NULL OR claimed_until <= $1)
+			ORDER BY due_at
+			LIMIT $2
+			FOR UPDATE SKIP LOCKED
+		)
+		UPDATE timers SET claim = $3, claimed_until = $4
+		FROM due WHERE id = due_id
+		RETURNING version, `+timerColumns,
+		now, limit, token, now.Add(w.opts.Lease))
+	if err != nil {
+		return nil, fmt.Errorf("claim due timers: %w", translate(err, "timer"))
+	}
+	defer rows.Close()
+	var claimed []claimedTimer
+	for rows.Next() {
+		var r struct {
+			Version int64 `db:"version"`
+			timerRow
+		}
+		if err := rows.StructScan(&r); err != nil {
+			return nil, fmt.Errorf("claim due timers: %w", translate(err, "timer"))
+		}
+		claimed = append(claimed, claimedTimer{Timer: r.timer(), claim: token, version: r.Version, expires: expires})
+	}
+	if err := rows.Err(); err != nil {
+		// The statement failed as a whole, so nothing was claimed.
+		return nil, fmt.Errorf("claim due timers: %w", translate(err, "timer"))
+	}
+	return claimed, nil
+}
+
+// nextDue returns when the next timer can be claimed: the earliest due time
+// of an unclaimed timer or the earliest lease to run out; zero if none.
+func (w *TimerWorker) nextDue(ctx context.Context) (time.Time, error) {
+	var next *time.Time
+	err := w.db.GetContext(ctx, &next, `
+		SELECT least(
+			(SELECT min(due_at) FROM timers WHERE due_at IS NOT NULL AND claim IS NULL),
+			(SELECT min(claimed_until) FROM timers WHERE claimed_until IS NOT NULL AND due_at IS NOT NULL))`)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("find next due timer: %w", translate(err, "timer"))
+	}
+	if next == nil {
+		return time.Time{}, nil
+	}
+	return *next, nil
+}
+
+// fire runs the handler for c and records the outcome.
+func (w *TimerWorker) fire(ctx context.Context, c claimedTimer) {
+	hctx, cancel := context.WithDeadline(ctx, c.expires)
+	err := w.callHandler(hctx, c.Timer)
+	cancel()
+	switch {
+	case err == nil:
+		w.settle(ctx, c, "delete", w.complete)
+	case ctx.Err() != nil:
+		// Stopping: the failure is ours, not the handler's. Give the
+		// timer back without counting an attempt.
+		w.settle(ctx, c, "release", w.release)
+	default:
+		w.log.Warn("timers: handler failed; will retry",
+			"key", c.Key, "kind", c.Kind, "attempt", c.Attempts+1, "err", err)
+		w.settle(ctx, c, "reschedule", func(sctx context.Context, c claimedTimer) error {
+			return w.retryLater(sctx, c, err)
+		})
+	}
+}
+
+// callHandler runs the handler, turning a panic into an error: one bad timer
+// must not take the bot down.
+func (w *TimerWorker) callHandler(ctx context.Context, t Timer) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			// The stack goes to the log; the row's last_error keeps it short.
+			w.log.Error("timers: handler panicked", "key", t.Key, "kind", t.Kind, "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("timer handler panicked: %v", r)
+		}
+	}()
+	return w.handler(ctx, t)
+}
+
+// settle records a handler's outcome, retrying while Postgres is away. It
+// gives up when the lease runs out (the timer will fire again: at-least-
+// once) or, once the worker is stopping, after settleTimeout.
+func (w *TimerWorker) settle(ctx context.Context, c claimedTimer, what string, op func(context.Context, claimedTimer) error) {
+	deadline := c.expires
+	if ctx.Err() != nil {
+		deadline = earlier(deadline, time.Now().Add(settleTimeout))
+	}
+	sctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+	defer cancel()
+	for delay := 100 * time.Millisecond; ; delay = min(2*delay, maxErrorDelay) {
+		err := op(sctx, c)
+		if err == nil {
+			return
+		}
+		w.log.Warn("timers: could not record outcome; retrying", "op", what, "key", c.Key, "err", err)
+		wait := time.NewTimer(delay)
+		select {
+		case <-wait.C:
+			continue
+		case <-sctx.Done():
+		case <-ctx.Done():
+		}
+		wait.Stop()
+		w.log.Error("timers: gave up recording outcome; the timer fires again when its lease ends",
+			"op", what, "key", c.Key)
+		return
+	}
+}
+
+// complete deletes a fired timer, unless it was re-armed while its handler
+// ran: then it only gives the lease back and the timer fires at its new time.
+func (w *TimerWorker) complete(ctx context.Context, c claimedTimer) error {
+	res, err := w.db.ExecContext(ctx,
+		`DELETE FROM timers WHERE id = $1 AND claim = $2 AND version = $3`, c.ID, c.claim, c.version)
+	if err != nil {
+		return translate(err, "timer")
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return translate(err, "timer")
+	} else if n == 1 {
+		return nil
+	}
+	return w.release(ctx, c)
+}
+
+// release gives the lease back without touching the schedule.
+func (w *TimerWorker) release(ctx context.Context, c claimedTimer) error {
+	_, err := w.db.ExecContext(ctx,
+		`UPDATE timers SET claim = NULL, claimed_until = NULL WHERE id = $1 AND claim = $2`, c.ID, c.claim)
+	return translate(err, "timer")
+}
+
+// retryLater records a failure and moves the timer RetryBackoff into the
+// future (or, if it was paused meanwhile, makes that its remaining time). A
+// timer re-armed while the handler ran keeps its new schedule.
+func (w *TimerWorker) retryLater(ctx context.Context, c claimedTimer, failure error) error {
+	backoff := max(w.opts.RetryBackoff(c.Attempts+1), minRetryBackoff)
+	_, err := w.db.ExecContext(ctx, `
+		UPDATE timers SET
+			attempts = CASE WHEN version = $3 THEN attempts + 1 ELSE attempts END,
+			last_error = CASE WHEN version = $3 THEN $4 ELSE last_error END,
+			due_at = CASE WHEN version = $3 AND due_at IS NOT NULL THEN $5 ELSE due_at END,
+			paused_remaining = CASE WHEN version = $3 AND due_at IS NULL
+				THEN $6::bigint * interval '1 microsecond' ELSE paused_remaining END,
+			claim = NULL,
+			claimed_until = NULL
+		WHERE id = $1 AND claim = $2`,
+		c.ID, c.claim, c.version, failure.Error(), w.now().Add(backoff).UTC(), backoff.Microseconds())
+	return translate(err, "timer")
+}
+
+func (w *TimerWorker) now() time.Time {
+	if w.db.Now != nil {
+		return w.db.Now()
+	}
+	return time.Now()
+}
+
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
