@@ -2,6 +2,20 @@ package workshop
 
 import "time"
 
+// The curriculum format (version 1) is the contract in the README. Where it
+// is silent, these choices hold, and the parser's messages explain them:
+//
+//   - grouping defaults to "mixed-experience": peer learning works best when
+//     groups mix experience on purpose;
+//   - the intro's prompt is optional, and only {minutes} is replaced in it;
+//   - deliverable is for breakout and solo steps only (nobody submits in a
+//     plenary or a break), at most 300 characters;
+//   - the step id "intro" is reserved for the intro in timelines;
+//   - warn reminders must be positive and shorter than the step;
+//   - lint (warnings) runs only on a file without errors; the intro counts as
+//     plenary for the plenary-stretch rule, and a break ends a stretch;
+//   - lengths are counted in characters (runes), columns in bytes.
+
 // Curriculum is one loaded, validated curriculum file (format version 1, see
 // the README). A *Curriculum returned by ParseCurriculum or a Library is
 // complete: every default is resolved and every rule of the format holds, so

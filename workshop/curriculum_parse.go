@@ -148,15 +148,15 @@ func (p *parser) parse(src []byte) *Curriculum {
 		firstID := map[string]string{} // step id -> path of its first use
 		for i, m := range steps {
 			s := p.step(elemPath("step", i), m, c.GroupSize)
+			c.Steps = append(c.Steps, s)
 			if s.ID == "" {
-				continue
+				continue // missing or invalid, already reported
 			}
 			if first, dup := firstID[s.ID]; dup {
 				p.errorf(elemPath("step", i)+".id", "duplicate step id %q: already used at line %d", s.ID, p.at(first+".id").Line)
 			} else {
 				firstID[s.ID] = elemPath("step", i)
 			}
-			c.Steps = append(c.Steps, s)
 		}
 	}
 
