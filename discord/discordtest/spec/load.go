@@ -38,7 +38,7 @@ func Load() (*Validator, error) {
 		return nil, fmt.Errorf("spec: parse embedded openapi.json: %w", err)
 	}
 	if root, ok := doc.(map[string]any); ok {
-		repairSpec(root["paths"]) // the slips are all in paths; components are sound
+		prepareSpec(root)
 	}
 	compiler := jsonschema.NewCompiler()
 	compiler.DefaultDraft(jsonschema.Draft2020)
