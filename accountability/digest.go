@@ -135,13 +135,24 @@ func BuildDigest(week ISOWeek, checkins []DigestCheckin, streaks map[string]Stre
 // characters. Long lists end with "and N more"; when even that does not fit,
 // fewer entries are listed.
 func (dg Digest) Text() string {
-	limits := [2]int{40, 10} // members named, blockers listed
+	// Names are trimmed first: open blockers are what someone can act on.
+	members, blockers := 40, 10
 	for {
-		text := dg.render(limits[0], limits[1])
-		if utf8.RuneCountInString(text) <= MaxDigestText || (limits[0] == 0 && limits[1] == 0) {
+		text := dg.render(members, blockers)
+		switch {
+		case utf8.RuneCountInString(text) <= MaxDigestText:
 			return text
+		case members > 10:
+			members = members * 3 / 4
+		case blockers > 3:
+			blockers--
+		case members > 0:
+			members--
+		case blockers > 0:
+			blockers--
+		default:
+			return clip(text, MaxDigestText) // unreachable with the clipped names and blockers above
 		}
-		limits[0], limits[1] = limits[0]*3/4, limits[1]*3/4
 	}
 }
 
@@ -187,7 +198,7 @@ func (dg Digest) render(maxMembers, maxBlockers int) string {
 			fmt.Fprintf(&b, "- %s (%s): %s\n", displayName(bl.Name, bl.UserID), bl.Date, clip(oneLine(bl.Text), maxBlockerText))
 		}
 		if more := len(dg.OpenBlockers) - shown; more > 0 {
-			fmt.Fprintf(&b, "…and %d more\n", more)
+			fmt.Fprintf(&b, "and %d more\n", more)
 		}
 	}
 	return b.String()

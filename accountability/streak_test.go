@@ -1,6 +1,7 @@
 package accountability
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -154,5 +155,80 @@ func TestStreakSurvivesZoneChange(t *testing.T) {
 	westToday := LocalDate(time.Date(2026, 3, 10, 5, 0, 0, 0, time.UTC), la) // the 9th in LA
 	if got := ComputeStreak(recorded[:2], Daily, nil, westToday); got.Current != 2 {
 		t.Errorf("after flying west: %+v, want current 2", got)
+	}
+}
+
+// referenceStreak restates the rules the slow, obvious way: walk every day
+// (week) from the first check-in to today, extending the run on a check-in,
+// skipping excused days and today, and restarting on any other day.
+func referenceStreak(checkins []CheckinDay, cadence Cadence, periods []AwayPeriod, today Date) (current, best int) {
+	if len(checkins) == 0 {
+		return 0, 0
+	}
+	has := map[Date]bool{}
+	first := checkins[0].Date
+	for _, c := range checkins {
+		has[c.Date] = true
+		if c.Date.Before(first) {
+			first = c.Date
+		}
+	}
+	run := 0
+	if cadence == Weekly {
+		for w := first.ISOWeek(); !w.Monday().After(today); w = w.Next() {
+			checked, excused := false, false
+			for i := 0; i < 7; i++ {
+				checked = checked || has[w.Monday().AddDays(i)]
+				excused = excused || IsAway(periods, w.Monday().AddDays(i))
+			}
+			switch {
+			case checked:
+				run++
+			case excused || w == today.ISOWeek():
+			default:
+				run = 0
+			}
+			best = max(best, run)
+		}
+		return run, best
+	}
+	for x := first; !x.After(today); x = x.AddDays(1) {
+		switch {
+		case has[x]:
+			run++
+		case x == today || IsAway(periods, x) || (cadence == Weekdays && isWeekend(x.Weekday())):
+		default:
+			run = 0
+		}
+		best = max(best, run)
+	}
+	return run, best
+}
+
+func TestComputeStreakMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	base := d("2026-01-01")
+	for round := 0; round < 3000; round++ {
+		today := base.AddDays(40 + r.IntN(30))
+		density := 0.3 + 0.7*r.Float64()
+		var checkins []CheckinDay
+		for i := 0; i <= today.DaysSince(base); i++ {
+			if r.Float64() < density {
+				checkins = append(checkins, CheckinDay{Date: base.AddDays(i)})
+			}
+		}
+		r.Shuffle(len(checkins), func(i, j int) { checkins[i], checkins[j] = checkins[j], checkins[i] })
+		var periods []AwayPeriod
+		for range r.IntN(4) {
+			from := base.AddDays(r.IntN(80))
+			periods = append(periods, AwayPeriod{From: from, Until: from.AddDays(r.IntN(12))})
+		}
+		cadence := Cadences[r.IntN(len(Cadences))]
+		got := ComputeStreak(checkins, cadence, periods, today)
+		cur, best := referenceStreak(checkins, cadence, periods, today)
+		if got.Current != cur || got.Best != best {
+			t.Fatalf("round %d (%s, today %s, away %v): got current %d best %d, reference %d %d",
+				round, cadence, today, periods, got.Current, got.Best, cur, best)
+		}
 	}
 }
