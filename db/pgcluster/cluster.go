@@ -238,11 +238,18 @@ func (c *Cluster) initdb(ctx context.Context) error {
 		return fmt.Errorf("pgcluster: %w", err)
 	}
 	args := []string{"-D", c.pgData, "--auth=trust", "-U", superuser, "-E", "UTF8", "--locale=C"}
-	if c.opts.Ephemeral {
+	// Ephemeral clusters need no sync at all; durable ones get one syncfs
+	// instead of initdb's per-file fsyncs where the platform has it.
+	if c.opts.Ephemeral || fastInitdbSync {
 		args = append(args, "--no-sync")
 	}
 	if out, err := c.run(ctx, "initdb", args...); err != nil {
 		return fmt.Errorf("pgcluster: initdb %s: %w\n%s", c.pgData, err, out)
+	}
+	if !c.opts.Ephemeral && fastInitdbSync {
+		if err := syncFS(c.pgData); err != nil {
+			return fmt.Errorf("pgcluster: after initdb: %w", err)
+		}
 	}
 	c.log.Info("pgcluster: initialised a new cluster", "dir", c.pgData, "took", time.Since(began).Round(time.Millisecond))
 	return nil
