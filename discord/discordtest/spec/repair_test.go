@@ -15,3 +15,34 @@ func TestEmptyEnumIsRepaired(t *testing.T) {
 		t.Errorf("MAYBE: got %v, want an error at action", e)
 	}
 }
+
+func TestOneOfConstsToEnum(t *testing.T) {
+	cases := []struct {
+		name     string
+		schema   map[string]any
+		wantEnum bool
+	}{
+		{"enumeration", map[string]any{"type": "integer", "oneOf": []any{
+			map[string]any{"title": "PRIMARY", "const": 1}, map[string]any{"title": "SECONDARY", "const": 2, "description": "grey"},
+		}}, true},
+		{"a branch with more than a const", map[string]any{"oneOf": []any{
+			map[string]any{"const": 1}, map[string]any{"const": 2, "type": "integer"},
+		}}, false},
+		{"a branch without a const", map[string]any{"oneOf": []any{
+			map[string]any{"const": 1}, map[string]any{"type": "null"},
+		}}, false},
+		{"a repeated value, which oneOf refuses and enum would not", map[string]any{"oneOf": []any{
+			map[string]any{"const": 1}, map[string]any{"const": 1},
+		}}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			oneOfConstsToEnum(tc.schema)
+			_, hasEnum := tc.schema["enum"]
+			_, hasOneOf := tc.schema["oneOf"]
+			if hasEnum != tc.wantEnum || hasOneOf == tc.wantEnum {
+				t.Errorf("after rewrite %v, want enum=%v", tc.schema, tc.wantEnum)
+			}
+		})
+	}
+}

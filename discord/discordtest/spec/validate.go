@@ -33,6 +33,10 @@ type request struct {
 // Requests the spec does not describe, or whose operation takes no body, are
 // not this function's business and pass (nil): the emulator answers 404 for
 // unknown routes itself. An empty body on POST, PUT or PATCH counts as {}.
+//
+// It returns *Error, not error, so callers reach the HTTP status and code
+// directly; don't assign the result to an error variable before comparing
+// with nil (a nil *Error in an error interface is not nil).
 func (v *Validator) ValidateRequest(method, path, contentType string, body []byte) *Error {
 	op, _, ok := v.lookup(method, path)
 	if !ok || len(op.bodies) == 0 {
