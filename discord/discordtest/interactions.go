@@ -90,15 +90,22 @@ func (e *Emulator) expired(it *interaction, now time.Time) bool {
 }
 
 func (e *Emulator) responseLocked(it *interaction) (*Response, bool) {
-	if !it.responded {
+	return e.st.InteractionResponse(it.id)
+}
+
+// InteractionResponse returns how the app answered an interaction so far,
+// and false while it has not.
+func (s *State) InteractionResponse(id string) (*Response, bool) {
+	it, ok := s.interactions[id]
+	if !ok || !it.responded {
 		return nil, false
 	}
 	r := &Response{Type: it.responseType, Ephemeral: it.ephemeral, Choices: it.choices, Modal: it.modal}
-	if m, ok := e.st.messages[it.originalID]; ok {
+	if m, ok := s.messages[it.originalID]; ok {
 		r.Message = clone(m)
 	}
 	for _, id := range it.followups {
-		if m, ok := e.st.messages[id]; ok {
+		if m, ok := s.messages[id]; ok {
 			r.Followups = append(r.Followups, clone(m))
 		}
 	}
