@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
@@ -214,6 +215,20 @@ func (p *parser) unknownKeys(m map[string]any, path string, known []string, wher
 	}
 }
 
+// trimPrompt drops the blank lines and trailing white space a TOML
+// multi-line string leaves around a prompt. Leading spaces on the first line
+// stay: they may indent a code block.
+func trimPrompt(s string) string {
+	s = strings.TrimRightFunc(s, unicode.IsSpace)
+	for {
+		line, rest, found := strings.Cut(s, "\n")
+		if !found || strings.TrimSpace(line) != "" {
+			return s
+		}
+		s = rest
+	}
+}
+
 // plainPath drops array indices: "step[2]" -> "step", as users write keys.
 func plainPath(path string) string {
 	var b strings.Builder
@@ -238,7 +253,7 @@ func (p *parser) intro(m map[string]any, title string) Intro {
 		in.Duration = d
 	}
 	if v, ok := p.optString(m, "intro", "prompt"); ok {
-		in.Prompt = v
+		in.Prompt = trimPrompt(v)
 		if in.Duration > 0 {
 			if n := worstIntroLen(title, in); n > MaxMessageLen {
 				p.errorf("intro.prompt", "prompt is too long for Discord: with the bot's header it can reach %d characters, the limit is %d (shorten it by %d)", n, MaxMessageLen, n-MaxMessageLen)
@@ -349,6 +364,7 @@ func (p *parser) step(path string, m map[string]any, defaultGroupSize int) Step 
 	}
 
 	prompt, hasPrompt := p.optString(m, path, "prompt")
+	prompt = trimPrompt(prompt)
 	switch {
 	case !hasPrompt && m["prompt"] == nil && s.Mode != ModeBreak && modeKnown:
 		p.errorf(path, "missing required key %q (every %s step needs a prompt)", "prompt", s.Mode)

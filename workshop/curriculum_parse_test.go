@@ -342,6 +342,17 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+func TestPromptsAreTrimmed(t *testing.T) {
+	src := edit(t, validCurriculum, `prompt = "Go"`, "prompt = \"\"\"\n \n    indented code\nend  \n\n\"\"\"")
+	c, diags := ParseCurriculum("f.toml", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags.Err())
+	}
+	if got, want := c.Steps[0].Prompt, "    indented code\nend"; got != want {
+		t.Errorf("prompt = %q, want %q", got, want)
+	}
+}
+
 // A prompt exactly at the limit loads, and one character more does not: the
 // load-time check is the worst case of what RenderPrompt can produce.
 func TestPromptLengthLimitIsExact(t *testing.T) {
