@@ -327,7 +327,7 @@ type effects struct {
 	list []Effect
 }
 
-func (fx *effects) add(e Effect)        { fx.list = append(fx.list, e) }
+func (fx *effects) add(e Effect)       { fx.list = append(fx.list, e) }
 func (fx *effects) addAll(es []Effect) { fx.list = append(fx.list, es...) }
 
 // schedule adds the timers the run's current phase needs.

@@ -176,8 +176,10 @@ const formAttempts = 8
 //
 //   - GroupingRandom: a shuffle, dealt into groups.
 //   - GroupingMixed: members are ordered by level (experienced, some, new,
-//     then unknown) and dealt round-robin, so each level is spread as evenly
-//     as the numbers allow.
+//     then unknown) and dealt level by level, each to the group with the
+//     fewest of their level and the most room left, so each level is spread
+//     as evenly as the numbers allow (counts per group differ by at most
+//     one in the cases tested).
 //   - GroupingSame: members ordered by level fill groups one after another,
 //     so each group holds alike levels.
 //   - GroupingSelf: SelfSelectRooms(n, size) empty groups; members pick
@@ -265,15 +267,32 @@ func deal(people []GroupCandidate, sizes []int, g Grouping, rng *rand.Rand) []gr
 		groups[i] = make(group, 0, s)
 	}
 	if g == GroupingMixed {
-		// Round-robin that carries on where the previous level stopped,
-		// skipping full groups: every level ends up spread evenly.
-		next := 0
+		// Deal level by level, each member to the group with the fewest of
+		// their level, then the most room left (so the last levels still
+		// find space everywhere), then the next in turn.
+		k := len(groups)
+		count := map[int][]int{}
+		turn := 0
 		for _, p := range order {
-			for len(groups[next]) == sizes[next] {
-				next = (next + 1) % len(groups)
+			rank := levelRank(p.Level)
+			if count[rank] == nil {
+				count[rank] = make([]int, k)
 			}
-			groups[next] = append(groups[next], p)
-			next = (next + 1) % len(groups)
+			best := -1
+			for off := range k {
+				gi := (turn + off) % k
+				room := sizes[gi] - len(groups[gi])
+				if room == 0 {
+					continue
+				}
+				if best < 0 || count[rank][gi] < count[rank][best] ||
+					(count[rank][gi] == count[rank][best] && room > sizes[best]-len(groups[best])) {
+					best = gi
+				}
+			}
+			groups[best] = append(groups[best], p)
+			count[rank][best]++
+			turn = (best + 1) % k
 		}
 		return groups
 	}
