@@ -19,7 +19,9 @@ import (
 // branch needed as strings (snowflakes are strings). Here every branch of
 // anyOf/oneOf/allOf and every $ref is a candidate for a location, and a
 // string is rewritten only when no candidate could accept a string there, so
-// coercion can never turn a valid body into an invalid one.
+// whichever branch matched before still matches. (In theory a oneOf could
+// then see a second branch match too; the spec's oneOfs are told apart by
+// a "type" const or by null, so none does.)
 //
 // It returns the possibly replaced root.
 func coerceIntegerStrings(instance any, root *jsonschema.Schema) any {

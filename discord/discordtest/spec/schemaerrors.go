@@ -1,10 +1,10 @@
 package spec
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -286,17 +286,24 @@ func typeMessage(k *kind.Type, value any) (code, msg string) {
 }
 
 // choices spells allowed values like Discord: ('a', 'b') or (1, 2), numbers
-// in ascending order.
+// in ascending order (the spec lists them in no particular order).
 func choices(values []any) string {
-	values = slices.Clone(values)
-	slices.SortStableFunc(values, func(a, b any) int {
-		x, xok := integer(a)
-		y, yok := integer(b)
-		if !xok || !yok {
-			return 0
+	numbers := make([]int64, 0, len(values))
+	for _, v := range values {
+		if _, isString := v.(string); isString {
+			break
 		}
-		return cmp.Compare(x, y)
-	})
+		if n, ok := integer(v); ok {
+			numbers = append(numbers, n)
+		}
+	}
+	if len(numbers) == len(values) {
+		slices.Sort(numbers)
+		values = make([]any, len(numbers))
+		for i, n := range numbers {
+			values[i] = n
+		}
+	}
 	parts := make([]string, len(values))
 	for i, v := range values {
 		if s, ok := v.(string); ok {
@@ -315,8 +322,8 @@ func valueAt(instance any, path []string) any {
 		case map[string]any:
 			instance = v[key]
 		case []any:
-			var i int
-			if _, err := fmt.Sscan(key, &i); err != nil || i < 0 || i >= len(v) {
+			i, err := strconv.Atoi(key)
+			if err != nil || i < 0 || i >= len(v) {
 				return nil
 			}
 			instance = v[i]
