@@ -73,7 +73,10 @@ func Occurrence(d Date, at LocalTime, zone *time.Location) time.Time {
 	}
 	var first int64
 	found := false
-	for _, off := range offsets {
+	for i, off := range offsets {
+		if i > 0 && (off == offsets[0] || off == offsets[i-1]) {
+			continue // already tried; the usual case far from any transition
+		}
 		u := wall - int64(off)
 		if _, o := time.Unix(u, 0).In(zone).Zone(); o == off && (!found || u < first) {
 			first, found = u, true
