@@ -321,6 +321,16 @@ func TestParseErrors(t *testing.T) {
 			want: []wantDiag{errAt("f.toml:6:1", "prompt is too long for Discord")},
 		},
 		{
+			name: "steps as inline tables",
+			src: "id = \"x\"\ntitle = \"X\"\nintro = { duration = \"1m\" }\nstep = [\n" +
+				"  { id = \"a\", title = \"A\", mode = \"solo\", duration = \"2m\", prompt = \"p\" },\n" +
+				"  { id = \"b\", title = \"B\", mode = \"plenary\", duration = \"2m\", promt = \"p\" },\n]\n",
+			want: []wantDiag{
+				errAt("f.toml:6:3", `missing required key "prompt"`),
+				errAt("f.toml:6:63", `unknown key "step.promt"`),
+			},
+		},
+		{
 			name: "all errors are collected",
 			src: edit(t, edit(t, edit(t, v, `id = "tiny"`, `id = "T"`), `duration = "8m"`, `duration = "8"`),
 				`mode = "plenary"`, `mode = "lecture"`),
