@@ -67,6 +67,7 @@ type Cluster struct {
 	socketDir   string
 	port        int
 	startedHere bool
+	pid         int // the postmaster this Cluster started, when startedHere
 }
 
 // Start returns a running cluster on opts.DataDir: it initialises the folder
@@ -187,6 +188,13 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	if !c.startedHere {
 		return nil
 	}
+	// The server we started may have died and another process started a new
+	// one on the folder since: that one is not ours to stop.
+	if info, err := readPostmasterPID(filepath.Join(c.pgData, "postmaster.pid")); err == nil && info.pid != c.pid {
+		c.startedHere = false
+		c.log.Info("pgcluster: not stopping a server another process started", "dir", c.pgData, "pid", info.pid)
+		return nil
+	}
 	if err := c.stop(ctx); err != nil {
 		return err
 	}
@@ -293,7 +301,11 @@ func (c *Cluster) start(ctx context.Context) error {
 	if out, err := c.run(ctx, "pg_ctl", args...); err != nil {
 		return withLogTail(fmt.Errorf("pgcluster: start the server on %s: %w\n%s", c.pgData, err, out), c.logPath)
 	}
-	c.startedHere = true
+	info, err := readPostmasterPID(filepath.Join(c.pgData, "postmaster.pid"))
+	if err != nil {
+		return fmt.Errorf("pgcluster: started the server on %s but cannot read its pid: %w", c.pgData, err)
+	}
+	c.startedHere, c.pid = true, info.pid
 	c.log.Info("pgcluster: started the server", "dir", c.pgData, "socket_dir", c.socketDir, "took", time.Since(began).Round(time.Millisecond))
 	return nil
 }
