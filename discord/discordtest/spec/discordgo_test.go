@@ -141,6 +141,9 @@ func TestDiscordgoRequestsAreAccepted(t *testing.T) {
 			Content:   "Reply",
 			Reference: &discordgo.MessageReference{MessageID: messageID, ChannelID: channelID, GuildID: guildID},
 		}},
+		{"ChannelMessageForward", "POST", discordgo.EndpointChannelMessages(channelID), &discordgo.MessageSend{
+			Reference: &discordgo.MessageReference{Type: discordgo.MessageReferenceTypeForward, MessageID: messageID, ChannelID: parentID},
+		}},
 		{"ChannelMessageSendEmbedOnly", "POST", discordgo.EndpointChannelMessages(channelID), &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{sampleEmbed()}}},
 		{"ChannelMessageEditComplex", "PATCH", discordgo.EndpointChannelMessage(channelID, messageID), &discordgo.MessageEdit{
 			Content: &content, Components: ptr(sampleComponents()), Embeds: &[]*discordgo.MessageEmbed{sampleEmbed()},

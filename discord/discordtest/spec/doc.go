@@ -10,13 +10,14 @@
 //     never a string (see coerce.go): discordgo sends permission bits and
 //     similar 64-bit values as JSON strings, which Discord accepts.
 //  2. The request body schema of the operation, JSON Schema 2020-12, checked
-//     with santhosh-tekuri/jsonschema/v6. No relaxation is needed for what
-//     discordgo v0.29.0 sends: the spec types nearly every optional field as
-//     nullable, so discordgo's un-omitted nulls, false and "" pass as they are
-//     (discordgo_test.go holds the shapes that prove it). Before compiling,
-//     repair.go respells the spec's oneOf-of-consts enumerations as enums
-//     (same meaning, half the work) and drops two empty enums that would
-//     refuse every value.
+//     with santhosh-tekuri/jsonschema/v6. The spec types nearly every
+//     optional field as nullable, so discordgo's un-omitted nulls, false and
+//     "" pass as they are (discordgo_test.go holds the shapes that prove it).
+//     Before compiling, repair.go makes three changes: FORWARD (1) joins
+//     MessageReferenceType, as the documentation has it (the one relaxation
+//     a discordgo shape needed); two empty enums that would refuse every
+//     value are dropped; and the spec's oneOf-of-consts enumerations are
+//     respelled as enums (same meaning, half the work).
 //  3. Limits Discord documents but the spec leaves out or states differently
 //     (message content is 2000 characters, not the spec's 4000; embeds total
 //     6000; at most 5 action rows; modal and command rules), coded by hand in

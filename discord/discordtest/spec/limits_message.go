@@ -96,8 +96,17 @@ func messageIsEmpty(msg map[string]any, files int) bool {
 			return false
 		}
 	}
+	if ref, ok := msg["message_reference"].(map[string]any); ok {
+		if t, _ := integer(ref["type"]); t == messageReferenceForward {
+			return false // a forward carries the referenced message
+		}
+	}
 	return msg["poll"] == nil
 }
+
+// messageReferenceForward is the FORWARD message reference type
+// (resources-message.mdx "Message Reference Types").
+const messageReferenceForward = 1
 
 func interactionCallbackType(body map[string]any) int64 {
 	t, _ := integer(body["type"])

@@ -1,21 +1,54 @@
 package spec
 
-import "fmt"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // prepareSpec rewrites the parsed document before anything compiles: it
-// repairs a generator slip, and it respells enumerations so they validate
-// fast. Neither changes what the spec accepts, except where noted.
-func prepareSpec(node any) {
+// brings the spec in line with the documentation where they disagree (the
+// spec's SOURCE.txt: the documentation wins), repairs a generator slip, and
+// respells enumerations so they validate fast.
+func prepareSpec(doc any) {
+	addForwardReferenceType(doc)
+	rewriteSchemas(doc)
+}
+
+// addForwardReferenceType adds FORWARD (1) to MessageReferenceType, which
+// the spec gives only DEFAULT (0). resources-message.mdx "Message Reference
+// Types" documents both, and discordgo v0.29.0 names it
+// MessageReferenceTypeForward; without this a forwarded message is refused.
+func addForwardReferenceType(doc any) {
+	root, _ := doc.(map[string]any)
+	components, _ := root["components"].(map[string]any)
+	schemas, _ := components["schemas"].(map[string]any)
+	refType, _ := schemas["MessageReferenceType"].(map[string]any)
+	branches, ok := refType["oneOf"].([]any)
+	if !ok {
+		return // the spec changed shape; the acceptance test will say so
+	}
+	for _, b := range branches {
+		if branch, _ := b.(map[string]any); fmt.Sprint(branch["const"]) == "1" {
+			return // the spec caught up
+		}
+	}
+	refType["oneOf"] = append(branches, map[string]any{
+		"title": "FORWARD", "description": "Reference used to point to a message at a point in time", "const": json.Number("1"),
+	})
+}
+
+// rewriteSchemas applies the per-node rewrites everywhere in the document.
+func rewriteSchemas(node any) {
 	switch n := node.(type) {
 	case map[string]any:
 		dropEmptyEnum(n)
 		oneOfConstsToEnum(n)
 		for _, child := range n {
-			prepareSpec(child)
+			rewriteSchemas(child)
 		}
 	case []any:
 		for _, child := range n {
-			prepareSpec(child)
+			rewriteSchemas(child)
 		}
 	}
 }

@@ -46,3 +46,22 @@ func TestOneOfConstsToEnum(t *testing.T) {
 		})
 	}
 }
+
+// Relaxation: the spec knows only DEFAULT (0) message references; the
+// documentation and discordgo also have FORWARD (1), and a forward needs no
+// content of its own.
+func TestForwardMessageReferenceIsAccepted(t *testing.T) {
+	v := validator(t)
+	path := "/api/v9/channels/1/messages"
+	forward := `{"message_reference":{"type":1,"message_id":"5","channel_id":"6"}}`
+	if e := v.ValidateRequest("POST", path, "application/json", []byte(forward)); e != nil {
+		t.Errorf("forward refused: %v", e)
+	}
+	e := v.ValidateRequest("POST", path, "application/json", []byte(`{"content":"x","message_reference":{"type":2,"message_id":"5"}}`))
+	if e == nil || len(e.FieldErrors("message_reference", "type")) == 0 {
+		t.Errorf("reference type 2: got %v, want an error at message_reference.type", e)
+	}
+	if e := v.ValidateRequest("POST", path, "application/json", []byte(`{"message_reference":{"type":0,"message_id":"5"}}`)); e == nil || e.Code != CodeEmptyMessage {
+		t.Errorf("a reply with nothing in it: got %v, want 50006", e)
+	}
+}
