@@ -128,6 +128,10 @@ func (e *Emulator) guildCreateLocked(guildID string, intents discordgo.Intent) m
 			voice = append(voice, voiceStateJSON(vs, nil, false))
 		}
 	}
+	events := e.st.ScheduledEvents(guildID)
+	if events == nil {
+		events = []*discordgo.GuildScheduledEvent{}
+	}
 	return map[string]any{
 		"id":                            g.g.ID,
 		"name":                          g.g.Name,
@@ -157,7 +161,7 @@ func (e *Emulator) guildCreateLocked(guildID string, intents discordgo.Intent) m
 		"voice_states":                  voice,
 		"presences":                     []any{},
 		"stage_instances":               []any{},
-		"guild_scheduled_events":        e.st.ScheduledEvents(guildID),
+		"guild_scheduled_events":        events,
 	}
 }
 

@@ -111,7 +111,8 @@ func WithPrivilegedIntents(bits discordgo.Intent) Option {
 func WithMembers(n int) Option { return func(c *config) { c.members = max(n, 0) } }
 
 // WithClock replaces the emulator's clock, which decides interaction
-// deadlines, token lifetimes, timestamps and snowflakes.
+// deadlines, token lifetimes, timestamps and snowflakes. Rate limits keep
+// real time, since clients sleep out their resets in real time.
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
 // WithInteractionDeadline changes the time an app has for its initial

@@ -103,6 +103,8 @@ func (e *Emulator) restMessage(m *discordgo.Message) *discordgo.Message {
 	return stripContent(m)
 }
 
+// listMessages is GET /channels/{id}/messages: newest first, at most limit
+// (1-100, default 50), before, after or around a message ID.
 func (e *Emulator) listMessages(c *call) (int, any, *apiError) {
 	ch, err := e.readableChannel(c.param("channel_id"))
 	if err != nil {
@@ -113,50 +115,45 @@ func (e *Emulator) listMessages(c *call) (int, any, *apiError) {
 		return 0, nil, err
 	}
 	q := c.r.URL.Query()
-	before, after, around := q.Get("before"), q.Get("after"), q.Get("around")
-	ids := e.st.channelMsgs[ch.ID]
-	out := []*discordgo.Message{}
-	// Newest first, as Discord answers.
-	for i := len(ids) - 1; i >= 0 && len(out) < limit; i-- {
-		id := ids[i]
-		if (before != "" && !idLess(id, before)) || (after != "" && !idLess(after, id)) {
-			continue
-		}
-		out = append(out, e.restMessage(e.st.messages[id]))
-	}
-	if around != "" {
-		out = aroundMessages(e, ids, around, limit)
-	}
-	if after != "" {
-		// With after, Discord returns the oldest messages after the ID.
-		out = out[:0]
-		for _, id := range ids {
-			if idLess(after, id) && len(out) < limit {
-				out = append(out, e.restMessage(e.st.messages[id]))
+	ids := e.st.channelMsgs[ch.ID] // oldest first
+	var window []string
+	switch before, after, around := q.Get("before"), q.Get("after"), q.Get("around"); {
+	case after != "":
+		start := len(ids)
+		for i, id := range ids {
+			if idLess(after, id) {
+				start = i
+				break
 			}
 		}
-		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-			out[i], out[j] = out[j], out[i]
+		window = ids[start:min(start+limit, len(ids))]
+	case around != "":
+		centre := len(ids)
+		for i, id := range ids {
+			if !idLess(id, around) {
+				centre = i
+				break
+			}
 		}
+		lo := max(min(centre-limit/2, len(ids)-limit), 0)
+		window = ids[lo:min(lo+limit, len(ids))]
+	default:
+		end := len(ids)
+		if before != "" {
+			end = 0
+			for i, id := range ids {
+				if idLess(id, before) {
+					end = i + 1
+				}
+			}
+		}
+		window = ids[max(end-limit, 0):end]
+	}
+	out := make([]*discordgo.Message, 0, len(window))
+	for i := len(window) - 1; i >= 0; i-- {
+		out = append(out, e.restMessage(e.st.messages[window[i]]))
 	}
 	return http.StatusOK, out, nil
-}
-
-func aroundMessages(e *Emulator, ids []string, around string, limit int) []*discordgo.Message {
-	centre := 0
-	for i, id := range ids {
-		if !idLess(id, around) {
-			centre = i
-			break
-		}
-	}
-	lo := max(centre-limit/2, 0)
-	hi := min(lo+limit, len(ids))
-	out := []*discordgo.Message{}
-	for i := hi - 1; i >= lo; i-- {
-		out = append(out, e.restMessage(e.st.messages[ids[i]]))
-	}
-	return out
 }
 
 func (e *Emulator) channelMessage(c *call) (*discordgo.Channel, *discordgo.Message, *apiError) {

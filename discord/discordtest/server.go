@@ -35,6 +35,7 @@ type Emulator struct {
 	mux     *http.ServeMux
 	handler http.Handler
 	server  *http.Server
+	serving sync.WaitGroup // the goroutine Start runs
 	limiter *ratelimit.Limiter
 	faults  *fault.Injector
 	// onViolation reports rate-limit violations in strict mode; New sets it
@@ -81,7 +82,9 @@ func NewServer(opts ...Option) (*Emulator, error) {
 	}
 	e.limiter = ratelimit.New(profile, ratelimit.Options{
 		Strict: cfg.strictRateLimits,
-		Now:    cfg.now,
+		// Rate limits keep real time even under WithClock: clients sleep
+		// out Reset-After in real time, and a frozen window would stall them.
+		Now: time.Now,
 		OnViolation: func(v ratelimit.Violation) {
 			if f := e.onViolation.Load(); f != nil {
 				(*f)(v)
@@ -127,6 +130,21 @@ func (e *Emulator) Serve(l net.Listener) error {
 	return nil
 }
 
+// Start serves on l in the background until Close; unlike Serve it
+// returns at once, with Seed already pointing at l.
+func (e *Emulator) Start(l net.Listener) {
+	e.mu.Lock()
+	e.setBaseLocked("http://" + l.Addr().String())
+	srv := &http.Server{Handler: e.handler, ReadHeaderTimeout: 10 * time.Second}
+	e.server = srv
+	e.serving.Add(1)
+	e.mu.Unlock()
+	go func() {
+		defer e.serving.Done()
+		_ = srv.Serve(l) // ends with ErrServerClosed when Close shuts it
+	}()
+}
+
 func (e *Emulator) setBaseLocked(base string) {
 	e.seed.APIBase = base + "/api/v9"
 	e.seed.GatewayURL = "ws" + strings.TrimPrefix(base, "http") + "/ws"
@@ -145,6 +163,7 @@ func (e *Emulator) Close() error {
 			return fmt.Errorf("close emulator: %w", err)
 		}
 	}
+	e.serving.Wait()
 	return nil
 }
 
