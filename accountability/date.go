@@ -30,7 +30,7 @@ func ParseDate(s string) (Date, error) {
 	s = strings.TrimSpace(s)
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return Date{}, Errorf(EINVALID, "%q is not a date: write it as YYYY-MM-DD, for example 2026-04-15.", s)
+		return Date{}, Errorf(EINVALID, "%q is not a date: write it as YYYY-MM-DD, for example 2026-04-15.", clip(s, 32))
 	}
 	return Date{t.Year(), t.Month(), t.Day()}, nil
 }

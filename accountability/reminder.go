@@ -35,6 +35,8 @@ func (s Schedule) fires(d Date) bool {
 //     (03:00 local), i.e. the moment the clocks jump.
 //   - When At happens twice (fall back: 01:30 in America/New_York on
 //     2026-11-01), the occurrence is the first of the two.
+//   - When the gap runs past the end of that local day (a zone skipping a
+//     whole date), that date has no occurrence.
 //
 // A nil zone means UTC. An invalid schedule (unknown cadence, a time outside
 // 00:00-23:59) has no occurrences and returns the zero time.
@@ -49,7 +51,10 @@ func (s Schedule) Next(after time.Time, zone *time.Location) time.Time {
 	d := LocalDate(after, zone).AddDays(-1)
 	for range 15 {
 		if s.fires(d) {
-			if t := Occurrence(d, s.At, zone); t.After(after) {
+			// A gap that swallows the rest of the day (Samoa skipped all of
+			// 2011-12-30) leaves that day without an occurrence rather than
+			// giving the next day two.
+			if t := Occurrence(d, s.At, zone); t.After(after) && LocalDate(t, zone) == d {
 				return t
 			}
 		}

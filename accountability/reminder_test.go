@@ -326,3 +326,47 @@ func TestNextDigest(t *testing.T) {
 		}
 	}
 }
+
+// TestNextReminderOddZones: half-hour DST (Lord Howe), a zone that moved
+// across the date line and skipped a whole day (Samoa, 2011-12-30), and a
+// 45-minute offset (Chatham): still at most one reminder per local day, and
+// exactly one on every day that exists.
+func TestNextReminderOddZones(t *testing.T) {
+	cases := []struct {
+		zone     string
+		from, to string
+		missing  string // a date that does not exist there
+	}{
+		{"Australia/Lord_Howe", "2026-04-01", "2026-04-10", ""},    // 2026-04-05: 02:00 LHDT -> 01:30 LHST
+		{"Australia/Lord_Howe", "2026-09-30", "2026-10-08", ""},    // 2026-10-04: 02:00 -> 02:30
+		{"Pacific/Apia", "2011-12-26", "2012-01-03", "2011-12-30"}, // the day Samoa skipped
+		{"Pacific/Chatham", "2026-04-01", "2026-04-08", ""},
+	}
+	for _, c := range cases {
+		loc := loadZones(t, c.zone)[c.zone]
+		for _, hhmm := range reminderTimes {
+			at, _ := ParseLocalTime(hhmm)
+			fires := map[Date]int{}
+			cursor := Occurrence(d(c.from), LocalTime{0, 0}, loc).Add(-time.Second)
+			for {
+				next := NextReminder(cursor, loc, at, Daily)
+				if LocalDate(next, loc).After(d(c.to)) {
+					break
+				}
+				date := LocalDate(next, loc)
+				fires[date]++
+				checkFireInstant(t, next, date, at, loc)
+				cursor = next
+			}
+			for day := d(c.from); !day.After(d(c.to)); day = day.AddDays(1) {
+				want := 1
+				if day.String() == c.missing {
+					want = 0
+				}
+				if fires[day] != want {
+					t.Errorf("%s at %s: %d reminders on %s, want %d", c.zone, hhmm, fires[day], day, want)
+				}
+			}
+		}
+	}
+}
