@@ -34,7 +34,7 @@ func FuzzParseCurriculum(f *testing.F) {
 		f.Add(src)
 	}
 	f.Add([]byte(validCurriculum))
-	f.Add([]byte(lintCurriculum("2m", step("work", "breakout", "8m", `rounds = 2`, `roles = ["a", "b"]`), step("debrief", "plenary", "5m"))))
+	f.Add([]byte(lintCurriculum("2m", lintStep("work", "breakout", "8m", `rounds = 2`, `roles = ["a", "b"]`), lintStep("debrief", "plenary", "5m"))))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		c, diags := ParseCurriculum("f.toml", src)
 		lines := bytes.Split(src, []byte("\n"))

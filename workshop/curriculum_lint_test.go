@@ -18,9 +18,9 @@ func lintCurriculum(intro string, steps ...string) string {
 	return b.String()
 }
 
-// step builds a step body: id, title, mode, duration, prompt (5 lines), plus
+// lintStep builds a step body: id, title, mode, duration, prompt (5 lines), plus
 // extra lines.
-func step(id, mode, duration string, extra ...string) string {
+func lintStep(id, mode, duration string, extra ...string) string {
 	lines := []string{
 		`id = "` + id + `"`,
 		`title = "` + id + `"`,
@@ -31,13 +31,13 @@ func step(id, mode, duration string, extra ...string) string {
 	return strings.Join(append(lines, extra...), "\n")
 }
 
-// Each step built by step() without extras takes 7 lines (blank, header, 5
+// Each step built by lintStep() without extras takes 7 lines (blank, header, 5
 // keys), so the k-th such step (from 0) has its header on line 8+7k, its
 // mode on 11+7k, its duration on 12+7k and its prompt on 13+7k.
 
 func TestLint(t *testing.T) {
-	work := step("work", "breakout", "8m")
-	debrief := step("debrief", "plenary", "5m")
+	work := lintStep("work", "breakout", "8m")
+	debrief := lintStep("debrief", "plenary", "5m")
 	tests := []struct {
 		name string
 		src  string
@@ -57,22 +57,22 @@ func TestLint(t *testing.T) {
 		},
 		{
 			name: "first exercise late",
-			src:  lintCurriculum("5m", step("talk", "plenary", "6m"), work, debrief),
+			src:  lintCurriculum("5m", lintStep("talk", "plenary", "6m"), work, debrief),
 			want: []wantDiag{warnAt("f.toml:15:1", "starts 11m0s after the run begins")},
 		},
 		{
 			name: "a break before the first exercise counts",
-			src:  lintCurriculum("5m", step("coffee", "break", "6m"), step("solo", "solo", "5m"), debrief),
+			src:  lintCurriculum("5m", lintStep("coffee", "break", "6m"), lintStep("solo", "solo", "5m"), debrief),
 			want: []wantDiag{warnAt("f.toml:15:1", "starts 11m0s")},
 		},
 		{
 			name: "no exercise at all",
-			src:  lintCurriculum("5m", step("talk", "plenary", "5m"), step("coffee", "break", "5m"), debrief),
+			src:  lintCurriculum("5m", lintStep("talk", "plenary", "5m"), lintStep("coffee", "break", "5m"), debrief),
 			want: []wantDiag{warnAt("f.toml:4:1", "no breakout or solo step")},
 		},
 		{
 			name: "plenary stretch from the intro",
-			src:  lintCurriculum("5m", step("talk", "plenary", "10m"), step("more", "plenary", "6m"), work, debrief),
+			src:  lintCurriculum("5m", lintStep("talk", "plenary", "10m"), lintStep("more", "plenary", "6m"), work, debrief),
 			want: []wantDiag{
 				warnAt("f.toml:4:1", "plenary stretch of 21m0s (intro, talk, more) is longer than 20m0s"),
 				warnAt("f.toml:22:1", "the first exercise (breakout or solo) starts 21m0s"),
@@ -80,51 +80,51 @@ func TestLint(t *testing.T) {
 		},
 		{
 			name: "plenary stretch at the end",
-			src:  lintCurriculum("2m", work, step("show", "plenary", "15m"), step("debrief", "plenary", "6m")),
+			src:  lintCurriculum("2m", work, lintStep("show", "plenary", "15m"), lintStep("debrief", "plenary", "6m")),
 			want: []wantDiag{warnAt("f.toml:15:1", "plenary stretch of 21m0s (show, debrief)")},
 		},
 		{
 			name: "a break ends a plenary stretch",
-			src:  lintCurriculum("2m", work, step("show", "plenary", "15m"), step("coffee", "break", "5m"), step("debrief", "plenary", "15m")),
+			src:  lintCurriculum("2m", work, lintStep("show", "plenary", "15m"), lintStep("coffee", "break", "5m"), lintStep("debrief", "plenary", "15m")),
 		},
 		{
 			name: "does not end with a plenary",
-			src:  lintCurriculum("2m", work, step("alone", "solo", "5m")),
+			src:  lintCurriculum("2m", work, lintStep("alone", "solo", "5m")),
 			want: []wantDiag{warnAt("f.toml:18:1", "ends with a solo step")},
 		},
 		{
 			name: "roles without enough rounds, rounds unset",
-			src:  lintCurriculum("2m", step("work", "breakout", "8m", `roles = ["asker", "teller"]`), debrief),
+			src:  lintCurriculum("2m", lintStep("work", "breakout", "8m", `roles = ["asker", "teller"]`), debrief),
 			want: []wantDiag{warnAt("f.toml:14:1", `2 roles but 1 round(s): someone never plays the role "teller"; set rounds = 2`)},
 		},
 		{
 			name: "roles without enough rounds, rounds set",
-			src:  lintCurriculum("2m", step("work", "breakout", "9m", `rounds = 1`, `roles = ["a", "b", "c"]`), debrief),
+			src:  lintCurriculum("2m", lintStep("work", "breakout", "9m", `rounds = 1`, `roles = ["a", "b", "c"]`), debrief),
 			want: []wantDiag{warnAt("f.toml:14:1", "3 roles but 1 round(s)")},
 		},
 		{
 			name: "more roles than people in a group",
-			src:  lintCurriculum("2m", step("work", "breakout", "9m", `group_size = 2`, `rounds = 3`, `roles = ["a", "b", "c"]`), debrief),
+			src:  lintCurriculum("2m", lintStep("work", "breakout", "9m", `group_size = 2`, `rounds = 3`, `roles = ["a", "b", "c"]`), debrief),
 			want: []wantDiag{warnAt("f.toml:16:1", "3 roles for groups of 2")},
 		},
 		{
 			name: "roles fit the default group size",
-			src:  lintCurriculum("2m", step("work", "breakout", "9m", `rounds = 3`, `roles = ["a", "b", "c"]`), debrief),
+			src:  lintCurriculum("2m", lintStep("work", "breakout", "9m", `rounds = 3`, `roles = ["a", "b", "c"]`), debrief),
 		},
 		{
 			name: "kept groups cannot change size",
-			src:  lintCurriculum("2m", work, step("solo", "solo", "3m"), step("trios", "breakout", "9m", `group_size = 3`), debrief),
+			src:  lintCurriculum("2m", work, lintStep("solo", "solo", "3m"), lintStep("trios", "breakout", "9m", `group_size = 3`), debrief),
 			want: []wantDiag{warnAt("f.toml:28:1", `groups of 3 cannot be kept from the previous breakout step "work" (groups of 4)`)},
 		},
 		{
 			name: "regroup allows a new group size",
-			src:  lintCurriculum("2m", work, step("trios", "breakout", "9m", `group_size = 3`, `regroup = true`), debrief),
+			src:  lintCurriculum("2m", work, lintStep("trios", "breakout", "9m", `group_size = 3`, `regroup = true`), debrief),
 		},
 		{
 			name: "placeholders",
 			src: lintCurriculum("2m",
-				step("work", "breakout", "8m", `rounds = 2`, `roles = ["a", "b"]`),
-				strings.Replace(step("alone", "solo", "5m"), `"Do it"`, `"{grup} {group} {role} {minutes} {x} {}"`, 1),
+				lintStep("work", "breakout", "8m", `rounds = 2`, `roles = ["a", "b"]`),
+				strings.Replace(lintStep("alone", "solo", "5m"), `"Do it"`, `"{grup} {group} {role} {minutes} {x} {}"`, 1),
 				debrief),
 			want: []wantDiag{
 				warnAt("f.toml:22:1", "unknown placeholder {grup} is shown as written; did you mean {group}?"),
@@ -140,7 +140,7 @@ func TestLint(t *testing.T) {
 		},
 		{
 			name: "no lint while there are errors",
-			src:  lintCurriculum("11m", step("work", "breakout", "8m", `rounds = 0`), debrief),
+			src:  lintCurriculum("11m", lintStep("work", "breakout", "8m", `rounds = 0`), debrief),
 			want: []wantDiag{errAt("f.toml:14:1", "rounds must be at least 1")},
 		},
 	}

@@ -65,11 +65,11 @@ func checkDiags(t *testing.T, got Diagnostics, want []wantDiag) {
 	}
 }
 
-// edit replaces old (which must occur once) in the valid curriculum.
-func edit(t *testing.T, src, old, new string) string {
+// editCurriculum replaces old (which must occur once) in the valid curriculum.
+func editCurriculum(t *testing.T, src, old, new string) string {
 	t.Helper()
 	if strings.Count(src, old) != 1 {
-		t.Fatalf("edit: %q occurs %d times", old, strings.Count(src, old))
+		t.Fatalf("editCurriculum: %q occurs %d times", old, strings.Count(src, old))
 	}
 	return strings.Replace(src, old, new, 1)
 }
@@ -115,12 +115,12 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{
 			name: "toml syntax error",
-			src:  edit(t, v, `title = "Work"`, `title = "Work`),
+			src:  editCurriculum(t, v, `title = "Work"`, `title = "Work`),
 			want: []wantDiag{errAt("f.toml:10:14", "TOML syntax error")},
 		},
 		{
 			name: "unknown key in a step",
-			src:  edit(t, v, `prompt = "Go"`, `promt = "Go"`),
+			src:  editCurriculum(t, v, `prompt = "Go"`, `promt = "Go"`),
 			want: []wantDiag{
 				errAt("f.toml:13:1", `unknown key "step.promt"; did you mean "prompt"?`),
 				errAt("f.toml:8:1", `missing required key "prompt"`),
@@ -128,7 +128,7 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "unknown key is case-sensitive",
-			src:  edit(t, v, `title = "Tiny workshop"`, `Title = "Tiny workshop"`),
+			src:  editCurriculum(t, v, `title = "Tiny workshop"`, `Title = "Tiny workshop"`),
 			want: []wantDiag{
 				errAt("f.toml:1:1", `missing required key "title"`),
 				errAt("f.toml:2:1", `unknown key "Title"`),
@@ -136,7 +136,7 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "unknown key in intro and at the top",
-			src:  edit(t, edit(t, v, `prompt = "Hello {minutes}"`, "prompt = \"Hello\"\n  colour = 3"), `id = "tiny"`, `id = "tiny"`+"\nversion = 2"),
+			src:  editCurriculum(t, editCurriculum(t, v, `prompt = "Hello {minutes}"`, "prompt = \"Hello\"\n  colour = 3"), `id = "tiny"`, `id = "tiny"`+"\nversion = 2"),
 			want: []wantDiag{
 				errAt("f.toml:2:1", `unknown key "version"`),
 				errAt("f.toml:8:3", `unknown key "intro.colour"`),
@@ -144,7 +144,7 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "missing required keys point at their table",
-			src:  edit(t, edit(t, v, "title = \"Debrief\"\n", ""), `duration = "2m"`+"\n", ""),
+			src:  editCurriculum(t, editCurriculum(t, v, "title = \"Debrief\"\n", ""), `duration = "2m"`+"\n", ""),
 			want: []wantDiag{
 				errAt("f.toml:4:1", `missing required key "duration" in [intro]`),
 				errAt("f.toml:14:1", `missing required key "title" in [[step]]`),
@@ -160,7 +160,7 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "bad ids",
-			src:  edit(t, edit(t, v, `id = "tiny"`, `id = "Tiny"`), `id = "work"`, `id = "-work"`),
+			src:  editCurriculum(t, editCurriculum(t, v, `id = "tiny"`, `id = "Tiny"`), `id = "work"`, `id = "-work"`),
 			want: []wantDiag{
 				errAt("f.toml:1:1", `curriculum id "Tiny" must be`),
 				errAt("f.toml:9:1", `step id "-work" must be`),
@@ -168,22 +168,22 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "id too long",
-			src:  edit(t, v, `id = "tiny"`, `id = "`+strings.Repeat("a", 33)+`"`),
+			src:  editCurriculum(t, v, `id = "tiny"`, `id = "`+strings.Repeat("a", 33)+`"`),
 			want: []wantDiag{errAt("f.toml:1:1", "must be 1-32 characters")},
 		},
 		{
 			name: "duplicate step id",
-			src:  edit(t, v, `id = "debrief"`, `id = "work"`),
+			src:  editCurriculum(t, v, `id = "debrief"`, `id = "work"`),
 			want: []wantDiag{errAt("f.toml:16:1", `duplicate step id "work": already used at line 9`)},
 		},
 		{
 			name: "step id intro is reserved",
-			src:  edit(t, v, `id = "work"`, `id = "intro"`),
+			src:  editCurriculum(t, v, `id = "work"`, `id = "intro"`),
 			want: []wantDiag{errAt("f.toml:9:1", `"intro" is reserved`)},
 		},
 		{
 			name: "title and summary lengths",
-			src: edit(t, edit(t, v, `title = "Work"`, `title = ""`), `title = "Tiny workshop"`,
+			src: editCurriculum(t, editCurriculum(t, v, `title = "Work"`, `title = ""`), `title = "Tiny workshop"`,
 				`title = "`+strings.Repeat("é", 101)+`"`+"\nsummary = \""+strings.Repeat("s", 301)+`"`),
 			want: []wantDiag{
 				errAt("f.toml:2:1", "title is 101 characters long; the limit is 100"),
@@ -193,7 +193,7 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "group size out of range, at the top and in a step",
-			src:  edit(t, edit(t, v, `id = "tiny"`, "id = \"tiny\"\ngroup_size = 1"), `mode = "breakout"`, "mode = \"breakout\"\ngroup_size = 26"),
+			src:  editCurriculum(t, editCurriculum(t, v, `id = "tiny"`, "id = \"tiny\"\ngroup_size = 1"), `mode = "breakout"`, "mode = \"breakout\"\ngroup_size = 26"),
 			want: []wantDiag{
 				errAt("f.toml:2:1", "group_size 1 is out of range"),
 				errAt("f.toml:13:1", "group_size 26 is out of range"),
@@ -201,7 +201,7 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "unknown grouping, rooms and mode list the valid values",
-			src: edit(t, edit(t, v, `id = "tiny"`, "id = \"tiny\"\ngrouping = \"by-skill\"\nrooms = \"hidden\""),
+			src: editCurriculum(t, editCurriculum(t, v, `id = "tiny"`, "id = \"tiny\"\ngrouping = \"by-skill\"\nrooms = \"hidden\""),
 				`mode = "breakout"`, `mode = "breakoutt"`),
 			want: []wantDiag{
 				errAt("f.toml:2:1", `unknown grouping "by-skill"; valid: "random", "mixed-experience", "same-experience", "self-select"`),
@@ -211,12 +211,12 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "unparseable duration",
-			src:  edit(t, v, `duration = "8m"`, `duration = "8 minutes"`),
+			src:  editCurriculum(t, v, `duration = "8m"`, `duration = "8 minutes"`),
 			want: []wantDiag{errAt("f.toml:12:1", `duration "8 minutes" is not a duration`)},
 		},
 		{
 			name: "duration out of range",
-			src:  edit(t, edit(t, v, `duration = "8m"`, `duration = "5s"`), `duration = "5m"`, `duration = "4h1m"`),
+			src:  editCurriculum(t, editCurriculum(t, v, `duration = "8m"`, `duration = "5s"`), `duration = "5m"`, `duration = "4h1m"`),
 			want: []wantDiag{
 				errAt("f.toml:12:1", "duration 5s is out of range"),
 				errAt("f.toml:19:1", "duration 4h1m0s is out of range"),
@@ -224,27 +224,27 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "total over eight hours",
-			src:  edit(t, edit(t, v, `duration = "8m"`, `duration = "4h"`), `duration = "5m"`, `duration = "4h"`),
+			src:  editCurriculum(t, editCurriculum(t, v, `duration = "8m"`, `duration = "4h"`), `duration = "5m"`, `duration = "4h"`),
 			want: []wantDiag{errAt("f.toml:19:1", "lasts 8h2m0s in all")},
 		},
 		{
 			name: "rounds not dividing the duration",
-			src:  edit(t, v, `duration = "8m"`, "duration = \"8m\"\nrounds = 7"),
+			src:  editCurriculum(t, v, `duration = "8m"`, "duration = \"8m\"\nrounds = 7"),
 			want: []wantDiag{errAt("f.toml:13:1", "duration 8m0s does not split into 7 rounds of whole seconds")},
 		},
 		{
 			name: "fractional seconds",
-			src:  edit(t, v, `duration = "8m"`, `duration = "90.5s"`),
+			src:  editCurriculum(t, v, `duration = "8m"`, `duration = "90.5s"`),
 			want: []wantDiag{errAt("f.toml:12:1", "not a whole number of seconds")},
 		},
 		{
 			name: "rounds below one",
-			src:  edit(t, v, `duration = "8m"`, "duration = \"8m\"\nrounds = 0"),
+			src:  editCurriculum(t, v, `duration = "8m"`, "duration = \"8m\"\nrounds = 0"),
 			want: []wantDiag{errAt("f.toml:13:1", "rounds must be at least 1")},
 		},
 		{
 			name: "breakout-only keys on a plenary step",
-			src: edit(t, v, `prompt = "Talk"`,
+			src: editCurriculum(t, v, `prompt = "Talk"`,
 				"prompt = \"Talk\"\nrounds = 2\nroles = [\"a\", \"b\"]\ngroup_size = 2\nregroup = true\ndeliverable = \"x\""),
 			want: []wantDiag{
 				errAt("f.toml:21:1", "rounds is only for breakout steps; this step is plenary"),
@@ -256,7 +256,7 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "prompt missing or empty",
-			src:  edit(t, edit(t, v, "prompt = \"Go\"\n", ""), `prompt = "Talk"`, `prompt = "  "`),
+			src:  editCurriculum(t, editCurriculum(t, v, "prompt = \"Go\"\n", ""), `prompt = "Talk"`, `prompt = "  "`),
 			want: []wantDiag{
 				errAt("f.toml:8:1", `missing required key "prompt"`),
 				errAt("f.toml:19:1", "prompt is empty"),
@@ -264,12 +264,12 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "a break needs no prompt",
-			src:  edit(t, v, "mode = \"plenary\"\nduration = \"5m\"\nprompt = \"Talk\"", "mode = \"break\"\nduration = \"5m\""),
+			src:  editCurriculum(t, v, "mode = \"plenary\"\nduration = \"5m\"\nprompt = \"Talk\"", "mode = \"break\"\nduration = \"5m\""),
 			want: []wantDiag{warnAt("f.toml:18:1", "ends with a break step")},
 		},
 		{
 			name: "warn entries",
-			src:  edit(t, v, `duration = "8m"`, "duration = \"8m\"\nwarn = [\"2m\", \"soon\", \"8m\", \"0s\"]"),
+			src:  editCurriculum(t, v, `duration = "8m"`, "duration = \"8m\"\nwarn = [\"2m\", \"soon\", \"8m\", \"0s\"]"),
 			want: []wantDiag{
 				errAt("f.toml:13:15", `warn[1] "soon" is not a duration`),
 				errAt("f.toml:13:23", `warn[2] "8m" is not shorter than the step`),
@@ -278,7 +278,7 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "wrong types",
-			src: edit(t, edit(t, v, `duration = "8m"`, "duration = 8\nrounds = \"2\"\nroles = \"a\"\nregroup = \"yes\""),
+			src: editCurriculum(t, editCurriculum(t, v, `duration = "8m"`, "duration = 8\nrounds = \"2\"\nroles = \"a\"\nregroup = \"yes\""),
 				`title = "Tiny workshop"`, "title = \"Tiny workshop\"\ntags = [\"a\", 3]\nintro2 = 1"),
 			want: []wantDiag{
 				errAt("f.toml:3:14", "tags[1] must be a string, not an integer"),
@@ -299,7 +299,7 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "roles too long or empty",
-			src:  edit(t, v, `mode = "breakout"`, "mode = \"breakout\"\nrounds = 2\nroles = [\"\", \""+strings.Repeat("r", MaxRoleLen+1)+"\"]"),
+			src:  editCurriculum(t, v, `mode = "breakout"`, "mode = \"breakout\"\nrounds = 2\nroles = [\"\", \""+strings.Repeat("r", MaxRoleLen+1)+"\"]"),
 			want: []wantDiag{
 				errAt("f.toml:13:10", "roles[0] is empty"),
 				errAt("f.toml:13:14", "the limit is 32"),
@@ -307,17 +307,17 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "deliverable too long",
-			src:  edit(t, v, `mode = "breakout"`, "mode = \"breakout\"\ndeliverable = \""+strings.Repeat("d", MaxDeliverableLen+1)+"\""),
+			src:  editCurriculum(t, v, `mode = "breakout"`, "mode = \"breakout\"\ndeliverable = \""+strings.Repeat("d", MaxDeliverableLen+1)+"\""),
 			want: []wantDiag{errAt("f.toml:12:1", "deliverable is 301 characters long")},
 		},
 		{
 			name: "prompt too long for discord",
-			src:  edit(t, v, `prompt = "Go"`, `prompt = "`+strings.Repeat("x", 1990)+`"`),
+			src:  editCurriculum(t, v, `prompt = "Go"`, `prompt = "`+strings.Repeat("x", 1990)+`"`),
 			want: []wantDiag{errAt("f.toml:13:1", "prompt is too long for Discord")},
 		},
 		{
 			name: "intro prompt too long for discord",
-			src:  edit(t, v, `prompt = "Hello {minutes}"`, `prompt = "`+strings.Repeat("x", 1990)+`"`),
+			src:  editCurriculum(t, v, `prompt = "Hello {minutes}"`, `prompt = "`+strings.Repeat("x", 1990)+`"`),
 			want: []wantDiag{errAt("f.toml:6:1", "prompt is too long for Discord")},
 		},
 		{
@@ -332,7 +332,7 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "all errors are collected",
-			src: edit(t, edit(t, edit(t, v, `id = "tiny"`, `id = "T"`), `duration = "8m"`, `duration = "8"`),
+			src: editCurriculum(t, editCurriculum(t, editCurriculum(t, v, `id = "tiny"`, `id = "T"`), `duration = "8m"`, `duration = "8"`),
 				`mode = "plenary"`, `mode = "lecture"`),
 			want: []wantDiag{
 				errAt("f.toml:1:1", `curriculum id "T"`),
@@ -353,7 +353,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestPromptsAreTrimmed(t *testing.T) {
-	src := edit(t, validCurriculum, `prompt = "Go"`, "prompt = \"\"\"\n \n    indented code\nend  \n\n\"\"\"")
+	src := editCurriculum(t, validCurriculum, `prompt = "Go"`, "prompt = \"\"\"\n \n    indented code\nend  \n\n\"\"\"")
 	c, diags := ParseCurriculum("f.toml", []byte(src))
 	if diags.HasErrors() {
 		t.Fatal(diags.Err())
@@ -370,7 +370,7 @@ func TestPromptLengthLimitIsExact(t *testing.T) {
 	room := MaxMessageLen - worstPromptLen(step)
 	for _, extra := range []int{0, 1} {
 		prompt := step.Prompt + strings.Repeat("é", room+extra)
-		src := edit(t, validCurriculum, `prompt = "Go"`, "rounds = 2\nroles = [\"a\", \"b\"]\nprompt = \""+prompt+"\"")
+		src := editCurriculum(t, validCurriculum, `prompt = "Go"`, "rounds = 2\nroles = [\"a\", \"b\"]\nprompt = \""+prompt+"\"")
 		c, diags := ParseCurriculum("f.toml", []byte(src))
 		if got := diags.HasErrors(); got != (extra == 1) {
 			t.Fatalf("extra %d: errors = %v: %v", extra, got, diags)
@@ -389,7 +389,7 @@ func TestPromptLengthLimitIsExact(t *testing.T) {
 }
 
 func TestDiagnosticsErr(t *testing.T) {
-	src := edit(t, edit(t, validCurriculum, `duration = "8m"`, `duration = "8"`), `mode = "plenary"`, `mode = "lecture"`)
+	src := editCurriculum(t, editCurriculum(t, validCurriculum, `duration = "8m"`, `duration = "8"`), `mode = "plenary"`, `mode = "lecture"`)
 	_, diags := ParseCurriculum("f.toml", []byte(src))
 	err := diags.Err()
 	if err == nil {
