@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
@@ -166,53 +167,58 @@ func (w *TimerWorker) Run(ctx context.Context) error {
 
 	for ctx.Err() == nil {
 		free := w.opts.Batch - int(inFlight.Load())
-		wakeAt := time.Now().Add(w.opts.PollInterval)
-		if free > 0 {
-			claimed, err := w.claim(ctx, free)
-			if err == nil && len(claimed) < free {
-				// Everything due is claimed; sleep until the next one.
-				var next time.Time
-				next, err = w.nextDue(ctx)
-				if !next.IsZero() {
-					wakeAt = earlier(wakeAt, time.Now().Add(next.Sub(w.now())))
-				}
-			}
-			for _, c := range claimed {
-				inFlight.Add(1)
-				handlers.Go(func() {
-					defer func() {
-						inFlight.Add(-1)
-						select {
-						case finished <- struct{}{}:
-						default:
-						}
-					}()
-					w.fire(ctx, c)
-				})
-			}
-			if err != nil {
-				if ctx.Err() != nil {
-					break
-				}
-				errDelay = min(max(2*errDelay, 100*time.Millisecond), maxErrorDelay)
-				w.log.Warn("timers: database error; retrying", "retry_in", errDelay, "err", err)
-				wakeAt = time.Now().Add(errDelay)
-			} else {
-				errDelay = 0
-				if len(claimed) == free {
-					continue // there may be more due right now
-				}
-			}
+		if free <= 0 {
+			// Every slot is busy: wait for a handler to finish.
+			w.sleep(ctx, timer, time.Now().Add(w.opts.PollInterval), wakeOnFinished, wake, finished)
+			continue
 		}
-		w.sleep(ctx, timer, wakeAt, wake, finished, errDelay > 0)
+		now := w.now()
+		claimed, next, err := w.claim(ctx, now, free)
+		for _, c := range claimed {
+			inFlight.Add(1)
+			handlers.Go(func() {
+				defer func() {
+					inFlight.Add(-1)
+					select {
+					case finished <- struct{}{}:
+					default:
+					}
+				}()
+				w.fire(ctx, c)
+			})
+		}
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return nil
+			}
+			errDelay = min(max(2*errDelay, 100*time.Millisecond), maxErrorDelay)
+			w.log.Warn("timers: database error; retrying", "retry_in", errDelay, "err", err)
+			w.sleep(ctx, timer, time.Now().Add(errDelay), 0, wake, finished)
+		case len(claimed) == free:
+			errDelay = 0 // there may be more due right now
+		default:
+			// Everything claimable is claimed: sleep until the next one.
+			errDelay = 0
+			wakeAt := time.Now().Add(w.opts.PollInterval)
+			if !next.IsZero() {
+				wakeAt = earlier(wakeAt, time.Now().Add(next.Sub(now)))
+			}
+			w.sleep(ctx, timer, wakeAt, wakeOnNotify, wake, finished)
+		}
 	}
 	return nil
 }
 
-// sleep waits until wakeAt, an earlier timer is notified, a handler finishes
-// (freeing a slot) or ctx ends. While backing off from a database error
-// (backingOff), notifications do not cut the wait short.
-func (w *TimerWorker) sleep(ctx context.Context, timer *time.Timer, wakeAt time.Time, wake *timerWakeups, finished <-chan struct{}, backingOff bool) {
+// What may cut a worker's sleep short besides its deadline and ctx.
+const (
+	wakeOnNotify   = 1 << iota // a timer is due before the deadline
+	wakeOnFinished             // a handler finished, freeing a slot
+)
+
+// sleep waits until wakeAt, ctx ends, or an event in wakeOn happens. While
+// backing off from a database error wakeOn is 0: nothing hurries it.
+func (w *TimerWorker) sleep(ctx context.Context, timer *time.Timer, wakeAt time.Time, wakeOn int, wake *timerWakeups, finished <-chan struct{}) {
 	timer.Reset(max(time.Until(wakeAt), 0))
 	defer timer.Stop()
 	for {
@@ -222,12 +228,13 @@ func (w *TimerWorker) sleep(ctx context.Context, timer *time.Timer, wakeAt time.
 		case <-timer.C:
 			return
 		case <-finished:
-			if !backingOff {
+			if wakeOn&wakeOnFinished != 0 {
 				return
 			}
 		case due := <-wake.due:
-			// A zero time means "unknown": look now.
-			if !backingOff && (due.IsZero() || !time.Now().Add(due.Sub(w.now())).After(wakeAt)) {
+			// Always drained, so the listener never backs up. A zero
+			// time means "unknown": look now.
+			if wakeOn&wakeOnNotify != 0 && (due.IsZero() || !time.Now().Add(due.Sub(w.now())).After(wakeAt)) {
 				return
 			}
 		}
@@ -242,11 +249,25 @@ type claimedTimer struct {
 	expires time.Time // on this process's monotonic clock
 }
 
-// claim leases up to limit due timers to this worker.
-func (w *TimerWorker) claim(ctx context.Context, limit int) ([]claimedTimer, error) {
+// nextDueSQL finds when the next timer can be claimed after $1 (now): the
+// earliest future due time of an unclaimed timer, or the earliest future
+// end of a lease. Due rows that a claim skipped because another transaction
+// had them locked are left out on purpose: counting them would make the
+// worker spin until that transaction ends; their commit notifies, and the
+// poll is the safety net.
+const nextDueSQL = `least(
+	(SELECT min(due_at) FROM timers WHERE due_at > $1 AND claim IS NULL),
+	(SELECT min(claimed_until) FROM timers WHERE claimed_until > $1 AND due_at IS NOT NULL))`
+
+// claim leases up to limit timers due at now to this worker. It also
+// returns when the next timer can be claimed (zero if none is pending).
+func (w *TimerWorker) claim(ctx context.Context, now time.Time, limit int) ([]claimedTimer, time.Time, error) {
 	token := fmt.Sprintf("%s/%s/%d", w.opts.Name, w.instance, w.claims.Add(1))
-	now := w.now().UTC()
+	now = now.UTC()
 	expires := time.Now().Add(w.opts.Lease)
+	// The next due time rides along in RETURNING to save a round trip. Its
+	// subqueries see the table as it was before this UPDATE, which is right:
+	// the rows being claimed are due by now, so they are not "next".
 	rows, err := w.db.QueryxContext(ctx, `
 		WITH due AS (
 			SELECT id AS due_id FROM timers
@@ -257,45 +278,46 @@ func (w *TimerWorker) claim(ctx context.Context, limit int) ([]claimedTimer, err
 		)
 		UPDATE timers SET claim = $3, claimed_until = $4
 		FROM due WHERE id = due_id
-		RETURNING version, `+timerColumns,
+		RETURNING version, `+nextDueSQL+` AS next_due, `+timerColumns,
 		now, limit, token, now.Add(w.opts.Lease))
 	if err != nil {
-		return nil, fmt.Errorf("claim due timers: %w", translate(err, "timer"))
+		return nil, time.Time{}, fmt.Errorf("claim due timers: %w", translate(err, "timer"))
 	}
 	defer rows.Close()
 	var claimed []claimedTimer
+	var next time.Time
 	for rows.Next() {
 		var r struct {
-			Version int64 `db:"version"`
+			Version int64        `db:"version"`
+			NextDue sql.NullTime `db:"next_due"`
 			timerRow
 		}
 		if err := rows.StructScan(&r); err != nil {
-			return nil, fmt.Errorf("claim due timers: %w", translate(err, "timer"))
+			return claimed, time.Time{}, fmt.Errorf("claim due timers: %w", translate(err, "timer"))
 		}
+		next = r.NextDue.Time
 		claimed = append(claimed, claimedTimer{Timer: r.timer(), claim: token, version: r.Version, expires: expires})
 	}
 	if err := rows.Err(); err != nil {
-		// The statement failed as a whole, so nothing was claimed.
-		return nil, fmt.Errorf("claim due timers: %w", translate(err, "timer"))
+		// Timers whose claim committed but never reached us fire when
+		// their lease runs out.
+		return claimed, time.Time{}, fmt.Errorf("claim due timers: %w", translate(err, "timer"))
 	}
-	return claimed, nil
+	if len(claimed) > 0 {
+		return claimed, next, nil
+	}
+	next, err = w.nextDue(ctx, now)
+	return nil, next, err
 }
 
-// nextDue returns when the next timer can be claimed: the earliest due time
-// of an unclaimed timer or the earliest lease to run out; zero if none.
-func (w *TimerWorker) nextDue(ctx context.Context) (time.Time, error) {
-	var next *time.Time
-	err := w.db.GetContext(ctx, &next, `
-		SELECT least(
-			(SELECT min(due_at) FROM timers WHERE due_at IS NOT NULL AND claim IS NULL),
-			(SELECT min(claimed_until) FROM timers WHERE claimed_until IS NOT NULL AND due_at IS NOT NULL))`)
-	if err != nil {
+// nextDue returns when the next timer can be claimed after now; zero if no
+// timer is pending.
+func (w *TimerWorker) nextDue(ctx context.Context, now time.Time) (time.Time, error) {
+	var next sql.NullTime
+	if err := w.db.GetContext(ctx, &next, `SELECT `+nextDueSQL, now); err != nil {
 		return time.Time{}, fmt.Errorf("find next due timer: %w", translate(err, "timer"))
 	}
-	if next == nil {
-		return time.Time{}, nil
-	}
-	return *next, nil
+	return next.Time, nil
 }
 
 // fire runs the handler for c and records the outcome.

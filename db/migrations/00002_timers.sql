@@ -38,29 +38,33 @@ CREATE INDEX timers_claimed_until_idx ON timers (claimed_until) WHERE claimed_un
 -- insert, when due_at moves, and when a lease is given back. The payload is
 -- the due time in Unix milliseconds so a worker can ignore later timers.
 -- Claiming a row (only the lease changes) does not notify: that would wake
--- every worker for nothing.
+-- every worker for nothing. The conditions sit in WHEN clauses so rows that
+-- need no notification never call the function.
 -- +goose StatementBegin
 CREATE FUNCTION timers_notify() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.due_at IS NOT NULL AND (
-        TG_OP = 'INSERT'
-        OR NEW.due_at IS DISTINCT FROM OLD.due_at
-        OR (OLD.claim IS NOT NULL AND NEW.claim IS NULL)
-    ) THEN
-        PERFORM pg_notify('roundtable_timers',
-            floor(extract(epoch FROM NEW.due_at) * 1000)::bigint::text);
-    END IF;
+    PERFORM pg_notify('roundtable_timers',
+        floor(extract(epoch FROM NEW.due_at) * 1000)::bigint::text);
     RETURN NULL;
 END;
 $$;
 -- +goose StatementEnd
 
-CREATE TRIGGER timers_notify
-AFTER INSERT OR UPDATE ON timers
-FOR EACH ROW EXECUTE FUNCTION timers_notify();
+CREATE TRIGGER timers_notify_insert
+AFTER INSERT ON timers
+FOR EACH ROW WHEN (NEW.due_at IS NOT NULL)
+EXECUTE FUNCTION timers_notify();
+
+CREATE TRIGGER timers_notify_update
+AFTER UPDATE ON timers
+FOR EACH ROW WHEN (NEW.due_at IS NOT NULL AND (
+    NEW.due_at IS DISTINCT FROM OLD.due_at
+    OR (OLD.claim IS NOT NULL AND NEW.claim IS NULL)))
+EXECUTE FUNCTION timers_notify();
 
 -- +goose Down
-DROP TRIGGER timers_notify ON timers;
+DROP TRIGGER timers_notify_update ON timers;
+DROP TRIGGER timers_notify_insert ON timers;
 DROP FUNCTION timers_notify();
 DROP TABLE timers;
