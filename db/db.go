@@ -28,7 +28,8 @@ const defaultPingWait = 10 * time.Second
 // DB is an open connection pool to Roundtable's database.
 type DB struct {
 	*sqlx.DB
-	// URL is the connection URL after sslmode was made explicit.
+	// URL is the connection URL after sslmode was made explicit. It may
+	// hold a password: never log it.
 	URL string
 	// Now returns the current time in UTC; tests replace it.
 	Now func() time.Time
@@ -74,7 +75,7 @@ func pingUntilReady(ctx context.Context, db *sqlx.DB) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("server not ready: %w (waited until: %w)", err, ctx.Err())
+			return fmt.Errorf("server not ready: %w (gave up: %w)", err, ctx.Err())
 		case <-time.After(delay):
 		}
 		delay = min(delay*2, 500*time.Millisecond)

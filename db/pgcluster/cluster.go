@@ -293,7 +293,12 @@ func (c *Cluster) adopt() error {
 func (c *Cluster) start(ctx context.Context) error {
 	began := time.Now()
 	c.socketDir, c.port = socketDirFor(c.dataDir, port), port
-	if err := c.owner.mkdirOwned(c.socketDir, 0o755); err != nil {
+	// Authentication is "trust", so the socket folder is the lock on the
+	// door: only its owner (and root) may enter.
+	if err := c.owner.mkdirOwned(c.socketDir, 0o700); err != nil {
+		return fmt.Errorf("pgcluster: socket folder: %w", err)
+	}
+	if err := os.Chmod(c.socketDir, 0o700); err != nil {
 		return fmt.Errorf("pgcluster: socket folder: %w", err)
 	}
 	args := []string{"start", "-w", "-t", strconv.Itoa(int(startTimeout / time.Second)),

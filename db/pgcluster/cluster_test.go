@@ -68,6 +68,14 @@ func TestStartServesDefaultDatabaseAndStopLeavesNothingRunning(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "postgres", "PG_VERSION")); err != nil {
 		t.Errorf("cluster not in DataDir/postgres: %v", err)
 	}
+	// Authentication is trust: the socket folder must keep other users out.
+	fi, err := os.Stat(c.socketDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		t.Errorf("socket folder %s: mode %v, want 0700", c.socketDir, fi.Mode().Perm())
+	}
 	if err := c.Stop(testContext(t)); err != nil {
 		t.Fatalf("Stop: %v", err)
 	}

@@ -7,8 +7,11 @@
 //
 //	postgres/          the cluster (PGDATA), made by initdb on first start
 //	postgres/server.log the server's log; its tail is quoted in start errors
-//	postgres.sock/     the unix socket directory (listen_addresses is empty:
-//	                   no TCP port is opened). When that path would exceed the
+//	postgres.sock/     the unix socket directory, mode 0700 (listen_addresses
+//	                   is empty: no TCP port is opened). Authentication is
+//	                   "trust", so this folder's permissions are what keeps
+//	                   other local users out: only the cluster's owner and
+//	                   root can connect. When that path would exceed the
 //	                   kernel's 107-byte socket path limit, a short directory
 //	                   /tmp/roundtable-pg-<hash of the data path> is used.
 //	postgres.lock      an flock that serialises Start/Stop/Restart across
