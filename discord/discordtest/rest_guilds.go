@@ -105,7 +105,9 @@ func (e *Emulator) createGuildChannel(c *call) (int, any, *apiError) {
 	if err := validateChannelNumbers(req.Type, req.Bitrate, req.UserLimit, req.RateLimitPerUser); err != nil {
 		return 0, nil, err
 	}
-	overwrites, err := e.checkOverwrites(g.g.ID, req.ParentID, req.PermissionOverwrites, nil)
+	// On create, Discord checks grants against the bot's guild permissions
+	// (resources-guild.mdx), not the parent's as on later edits.
+	overwrites, err := e.checkOverwrites(g.g.ID, "", req.PermissionOverwrites, nil)
 	if err != nil {
 		return 0, nil, err
 	}
