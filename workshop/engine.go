@@ -111,12 +111,8 @@ func (e *Engine) Start(id int64, req StartRequest, now time.Time) (*Run, []Effec
 		ActiveFormation:    -1,
 		LastGallery:        -1,
 	}
-	for i, t := range c.Timeline() {
-		st := StepTiming{StepID: t.StepID, Title: t.Title, Mode: t.Mode, Planned: t.Duration, Formation: -1}
-		if i == 0 {
-			st.Title = c.Title
-		}
-		r.Timing = append(r.Timing, st)
+	for _, t := range c.Timeline() {
+		r.Timing = append(r.Timing, StepTiming{StepID: t.StepID, Title: t.Title, Mode: t.Mode, Planned: t.Duration, Formation: -1})
 	}
 	fx := effects{r: r}
 	fx.add(PostLobby{RunID: id, HostID: r.HostID, Title: c.Title, Summary: c.Summary, Timeline: c.Timeline(), StartsAt: r.StartsAt})

@@ -139,9 +139,9 @@ func TestDesignThinkingRun(t *testing.T) {
 		text string
 		code string
 	}{
-		{"u1", 0, "x", EINVALID},                 // no deliverable
-		{"u1", 8, "x", EINVALID},                 // not begun
-		{"u1", 2, "   ", EINVALID},               // empty
+		{"u1", 0, "x", EINVALID},   // no deliverable
+		{"u1", 8, "x", EINVALID},   // not begun
+		{"u1", 2, "   ", EINVALID}, // empty
 		{"u1", 2, strings.Repeat("x", 4001), EINVALID},
 		{"stranger", 2, "x", EFORBIDDEN},
 		{"u1", 99, "x", ENOTFOUND},

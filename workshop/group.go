@@ -271,27 +271,30 @@ func deal(people []GroupCandidate, sizes []int, g Grouping, rng *rand.Rand) []gr
 		// their level, then the most room left (so the last levels still
 		// find space everywhere), then the next in turn.
 		k := len(groups)
-		count := map[int][]int{}
+		var counts [4][]int // per level rank, members per group
 		turn := 0
 		for _, p := range order {
 			rank := levelRank(p.Level)
-			if count[rank] == nil {
-				count[rank] = make([]int, k)
+			if counts[rank] == nil {
+				counts[rank] = make([]int, k)
 			}
-			best := -1
+			count := counts[rank]
+			best, bestRoom := -1, 0
 			for off := range k {
-				gi := (turn + off) % k
+				gi := turn + off
+				if gi >= k {
+					gi -= k
+				}
 				room := sizes[gi] - len(groups[gi])
 				if room == 0 {
 					continue
 				}
-				if best < 0 || count[rank][gi] < count[rank][best] ||
-					(count[rank][gi] == count[rank][best] && room > sizes[best]-len(groups[best])) {
-					best = gi
+				if best < 0 || count[gi] < count[best] || (count[gi] == count[best] && room > bestRoom) {
+					best, bestRoom = gi, room
 				}
 			}
 			groups[best] = append(groups[best], p)
-			count[rank][best]++
+			count[best]++
 			turn = (best + 1) % k
 		}
 		return groups

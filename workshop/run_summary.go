@@ -10,11 +10,11 @@ import (
 type Summary struct {
 	RunID        int64
 	Title        string
-	Joined       int      // everyone who joined
-	Left         int      // those who left before the end
-	Groups       []Group  // the last formation's groups, as they ended
-	Submissions  int      // deliverables handed in (a replaced one counts once)
-	HelpRequests int      //
+	Joined       int     // everyone who joined
+	Left         int     // those who left before the end
+	Groups       []Group // the last formation's groups, as they ended
+	Submissions  int     // deliverables handed in (a replaced one counts once)
+	HelpRequests int     //
 	Timing       []StepTiming
 	Planned      time.Duration // the curriculum's total
 	Actual       time.Duration // from the intro's start to the end
