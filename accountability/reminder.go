@@ -45,9 +45,9 @@ func (s Schedule) Next(after time.Time, zone *time.Location) time.Time {
 	if s.At.Validate() != nil {
 		return time.Time{}
 	}
-	// Start a day early: near a transition an occurrence on yesterday's local
-	// date can still lie after after. Fifteen days cover a weekly schedule
-	// from any starting point.
+	// Start a day early: where clocks fall back across midnight, yesterday's
+	// local date comes round again and its occurrence can lie after after.
+	// Fifteen days cover a weekly schedule from any starting point.
 	d := LocalDate(after, zone).AddDays(-1)
 	for range 15 {
 		if s.fires(d) {
@@ -70,8 +70,10 @@ func Occurrence(d Date, at LocalTime, zone *time.Location) time.Time {
 	zone = orUTC(zone)
 	wall := int64(d.days())*86400 + at.seconds() // the wall clock read as if it were UTC
 
-	// Every zone offset is within ±26 hours, so the offsets in force a day
-	// before, at and a day after the wall reading are the only candidates.
+	// Zone offsets stay within ±14 hours, so the instant sought lies less than
+	// a day from the wall reading; the offsets in force a day before, at and a
+	// day after it are the candidates (zones change offset at most once or
+	// twice a year, never twice within a day).
 	var offsets [3]int
 	for i, probe := range [3]int64{wall - 86400, wall, wall + 86400} {
 		_, offsets[i] = time.Unix(probe, 0).In(zone).Zone()
@@ -112,10 +114,14 @@ func Occurrence(d Date, at LocalTime, zone *time.Location) time.Time {
 //
 // touching only the members due in that minute (about 100,000/1,440 ≈ 70 on
 // average for 100,000 members, a few thousand at a popular round hour), never
-// the whole table. For each row claimed, the sweep calls ShouldRemind, sends
-// if true, and sets next_reminder_at = NextReminder(previous next_reminder_at,
-// ...): chaining from the due instant, not from now, means a late sweep
-// neither skips nor repeats a day. A zone or time change recomputes it from now.
+// the whole table. For each row claimed, the sweep calls ShouldRemind with
+// the due instant (not the sweep's now, so a sweep running a few minutes late
+// past midnight still judges the day the reminder belongs to), sends if true,
+// and sets next_reminder_at = NextReminder(due, ...): chaining from the due
+// instant, not from now, means a late sweep neither skips nor repeats a day.
+// After a long outage a row catches up one occurrence per pass; the adapter
+// skips sending for occurrences it finds more than an hour stale. A zone or
+// time change recomputes next_reminder_at from now.
 func NextReminder(after time.Time, zone *time.Location, at LocalTime, cadence Cadence) time.Time {
 	return Schedule{Cadence: cadence, At: at, WeeklyDay: DefaultWeeklyDay}.Next(after, zone)
 }
@@ -140,7 +146,8 @@ type ReminderState struct {
 	Away             []AwayPeriod
 }
 
-// ShouldRemind decides, at now, whether a member in zone gets a reminder
+// ShouldRemind decides, at now (the reminder's due instant when called from
+// the sweep), whether a member in zone gets a reminder
 // under cadence: only when reminders are on, they are not away today, they
 // have not checked in yet today (this ISO week for weekly), and no reminder
 // went out already today (this ISO week for weekly). Weekdays cadence never

@@ -170,7 +170,8 @@ func TestNextReminderFromAnyInstant(t *testing.T) {
 }
 
 // TestReminderSweepSimulation runs the sweep the adapter will run, once a
-// minute and also late (every 7 minutes), through each DST window: a member
+// minute and also late (every 7 minutes, so a 23:59 reminder is handled after
+// midnight), through each DST window: a member
 // who never checks in is reminded exactly once per local day; one who
 // checked in that day, or is away, is not.
 func TestReminderSweepSimulation(t *testing.T) {
@@ -178,36 +179,42 @@ func TestReminderSweepSimulation(t *testing.T) {
 		loc := loadZones(t, w.zone)[w.zone]
 		from, to := d(w.transition).AddDays(-5), d(w.transition).AddDays(5)
 		for _, step := range []time.Duration{time.Minute, 7 * time.Minute} {
-			for _, hhmm := range []string{"02:30", "01:30", "23:30"} {
+			for _, hhmm := range []string{"02:30", "01:30", "23:30", "23:59"} {
 				at, _ := ParseLocalTime(hhmm)
 				type member struct {
 					state   ReminderState
 					next    time.Time
-					checkIn func(Date) bool // checks in before the reminder on these days
+					checkIns []time.Time // when they check in
 					got     map[Date]int
 				}
-				lazy := &member{state: ReminderState{Enabled: true}, checkIn: func(Date) bool { return false }, got: map[Date]int{}}
-				diligent := &member{state: ReminderState{Enabled: true}, checkIn: func(x Date) bool { return x.Day%2 == 0 }, got: map[Date]int{}}
+				lazy := &member{state: ReminderState{Enabled: true}, got: map[Date]int{}}
+				diligent := &member{state: ReminderState{Enabled: true}, got: map[Date]int{}}
+				for day := from; !day.After(to); day = day.AddDays(1) {
+					if day.Day%2 == 0 { // an hour before the reminder on even days
+						diligent.checkIns = append(diligent.checkIns, Occurrence(day, at, loc).Add(-time.Hour))
+					}
+				}
 				awayDay := d(w.transition)
-				traveller := &member{state: ReminderState{Enabled: true, Away: []AwayPeriod{{awayDay, awayDay.AddDays(1)}}}, checkIn: func(Date) bool { return false }, got: map[Date]int{}}
+				traveller := &member{state: ReminderState{Enabled: true, Away: []AwayPeriod{{awayDay, awayDay.AddDays(1)}}}, got: map[Date]int{}}
 				members := []*member{lazy, diligent, traveller}
 				begin := Occurrence(from, LocalTime{0, 0}, loc)
-				end := Occurrence(to.AddDays(1), LocalTime{0, 0}, loc)
+				end := Occurrence(to.AddDays(1), LocalTime{0, 0}, loc).Add(time.Hour) // the last late sweep runs after midnight
 				for _, m := range members {
 					m.next = NextReminder(begin, loc, at, Daily)
 				}
 				for now := begin; now.Before(end); now = now.Add(step) {
 					for _, m := range members {
-						today := LocalDate(now, loc)
-						if m.checkIn(today) {
-							m.state.LastCheckinDate = today
+						for len(m.checkIns) > 0 && !m.checkIns[0].After(now) {
+							m.state.LastCheckinDate = LocalDate(m.checkIns[0], loc)
+							m.checkIns = m.checkIns[1:]
 						}
-						for !m.next.After(now) { // due: claimed by the sweep
-							if ShouldRemind(m.state, now, loc, Daily) {
-								m.got[today]++
-								m.state.LastRemindedDate = today
+						for !m.next.After(now) { // due: claimed by the sweep, judged at its due instant
+							due := m.next
+							if ShouldRemind(m.state, due, loc, Daily) {
+								m.got[LocalDate(due, loc)]++
+								m.state.LastRemindedDate = LocalDate(due, loc)
 							}
-							m.next = NextReminder(m.next, loc, at, Daily)
+							m.next = NextReminder(due, loc, at, Daily)
 						}
 					}
 				}
