@@ -182,10 +182,10 @@ func TestReminderSweepSimulation(t *testing.T) {
 			for _, hhmm := range []string{"02:30", "01:30", "23:30", "23:59"} {
 				at, _ := ParseLocalTime(hhmm)
 				type member struct {
-					state   ReminderState
-					next    time.Time
+					state    ReminderState
+					next     time.Time
 					checkIns []time.Time // when they check in
-					got     map[Date]int
+					got      map[Date]int
 				}
 				lazy := &member{state: ReminderState{Enabled: true}, got: map[Date]int{}}
 				diligent := &member{state: ReminderState{Enabled: true}, got: map[Date]int{}}
