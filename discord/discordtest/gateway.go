@@ -401,14 +401,15 @@ func (e *Emulator) GatewayStats() GatewayStats {
 	return st
 }
 
-// heartbeatingLocked reports whether every connection with a session has
-// sent its first heartbeat. discordgo starts its heartbeat goroutine at the
-// end of Open and sends at once; closing the session before that goroutine
-// has run makes it fail a write and reconnect forever, so Session waits for
-// this before it closes.
-func (e *Emulator) heartbeatingLocked() bool {
-	for c := range e.gw.conns {
-		if c.session != nil && c.session.conn == c && c.heartbeats == 0 {
+// settledLocked reports whether every live gateway session is connected
+// and has sent its first heartbeat on that connection. discordgo starts its
+// heartbeat goroutine at the end of Open (and of every reconnect) and sends
+// at once; closing the session before that goroutine has run, or while it
+// is reconnecting, makes it fail a write and reconnect forever after the
+// test, so Session waits for this before it closes.
+func (e *Emulator) settledLocked() bool {
+	for _, s := range e.gw.sessions {
+		if s.conn == nil || s.conn.heartbeats == 0 {
 			return false
 		}
 	}

@@ -108,6 +108,7 @@ func (e *Emulator) compose(validator *spec.Validator) http.Handler {
 	root := http.NewServeMux()
 	root.Handle("/api/", api)
 	root.HandleFunc("/ws/", e.serveGateway)
+	root.HandleFunc("/ws", e.serveGateway)
 	root.Handle("/_emulator/", e.controlAPI())
 	root.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeAPIError(w, errNotFound()) })
 	return e.logRequests(root)

@@ -83,6 +83,15 @@ func TestSlashCommandRoundTrip(t *testing.T) {
 	if len(msgs) != 1 || msgs[0].Content != "pong hello" || msgs[0].Interaction == nil {
 		t.Fatalf("channel messages = %+v", msgs)
 	}
+	callbacks := 0
+	for _, r := range e.Requests() {
+		if r.Route == "POST /api/v9/interactions/{interaction_id}/{interaction_token}/callback" && r.Status == http.StatusNoContent {
+			callbacks++
+		}
+	}
+	if callbacks != 1 {
+		t.Fatalf("request log holds %d callbacks, want 1", callbacks)
+	}
 	if len(e.FailedInteractions()) != 0 {
 		t.Fatalf("failed interactions: %+v", e.FailedInteractions())
 	}

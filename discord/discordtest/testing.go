@@ -106,7 +106,7 @@ func (e *Emulator) Open(t testing.TB, s *discordgo.Session) *discordgo.Session {
 		t.Fatalf("discordtest: open session: %v", err)
 	}
 	t.Cleanup(func() {
-		e.waitUntil(5*time.Second, e.heartbeatingLocked)
+		e.waitUntil(5*time.Second, e.settledLocked)
 		_ = s.Close()
 	})
 	select {
