@@ -36,7 +36,7 @@ func (e *Engine) Fire(r *Run, key string, now time.Time) ([]Effect, error) {
 	fx := effects{r: r}
 	switch t.Kind {
 	case TimerBegin:
-		if r.State != RunLobby || early(r.StartsAt) {
+		if r.State != RunLobby || r.StartsAt.IsZero() || early(r.StartsAt) {
 			return nil, nil
 		}
 		r.Seq++

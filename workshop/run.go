@@ -290,3 +290,9 @@ func (r *Run) pausedFor(now time.Time) time.Duration {
 	}
 	return now.Sub(r.PausedAt)
 }
+
+// Roles says who in the group plays which role in round (from 0) of
+// breakout step s; see AssignRoles.
+func (g Group) Roles(s Step, round int) map[string]string {
+	return AssignRoles(g.Members, s.Roles, round)
+}
