@@ -50,8 +50,9 @@ type TimerWorkerOptions struct {
 
 const (
 	minRetryBackoff = 50 * time.Millisecond
-	// settleTimeout bounds how long a stopping worker keeps trying to record
-	// a handler's outcome before leaving the timer to its lease.
+	// settleTimeout is the least time a worker keeps trying to record a
+	// handler's outcome (even past the lease), and the time a stopping
+	// worker gives its one attempt, before leaving the timer to its lease.
 	settleTimeout = 5 * time.Second
 	maxErrorDelay = 5 * time.Second
 )
@@ -354,13 +355,15 @@ func (w *TimerWorker) callHandler(ctx context.Context, t Timer) (err error) {
 	return w.handler(ctx, t)
 }
 
-// settle records a handler's outcome, retrying while Postgres is away. It
-// gives up when the lease runs out (the timer will fire again: at-least-
-// once) or, once the worker is stopping, after settleTimeout.
+// settle records a handler's outcome, retrying while Postgres is away until
+// the lease has run out (and for at least settleTimeout); a stopping worker
+// tries once. Each write is guarded by the claim token, so a late one never
+// touches a timer that another worker has claimed since. If settle gives up,
+// the lease runs out and the timer fires again: at-least-once.
 func (w *TimerWorker) settle(ctx context.Context, c claimedTimer, what string, op func(context.Context, claimedTimer) error) {
 	deadline := c.expires
-	if ctx.Err() != nil {
-		deadline = earlier(deadline, time.Now().Add(settleTimeout))
+	if floor := time.Now().Add(settleTimeout); deadline.Before(floor) {
+		deadline = floor
 	}
 	sctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
 	defer cancel()

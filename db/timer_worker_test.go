@@ -205,19 +205,26 @@ func TestTimerWorkerRecordsTheFailure(t *testing.T) {
 		fired.record(tm)
 		return errors.New("discord is down")
 	}
-	stop := startTimerWorker(t, db.NewTimerWorker(d, handler, db.TimerWorkerOptions{
+	startTimerWorker(t, db.NewTimerWorker(d, handler, db.TimerWorkerOptions{
 		Logger:       timerTestLogger(t),
 		RetryBackoff: func(int) time.Duration { return time.Hour },
 	}))
 	s := db.NewTimerStore(d)
 	due := time.Now()
 	scheduleTimer(t, s, "run:1:end", due)
-	fired.waitFor(t, "the first attempt", func(m map[string]int) bool { return m["run:1:end"] == 1 })
-	stop()
 
-	tm := getTimer(t, s, "run:1:end")
+	// The failure is recorded just after the handler returns.
+	var tm db.Timer
+	for deadline := time.Now().Add(fireTimeout); ; time.Sleep(20 * time.Millisecond) {
+		if tm = getTimer(t, s, "run:1:end"); tm.Attempts > 0 || time.Now().After(deadline) {
+			break
+		}
+	}
 	if tm.Attempts != 1 || tm.LastError != "discord is down" || !tm.DueAt.After(due.Add(59*time.Minute)) {
 		t.Fatalf("after one failure: %+v; want 1 attempt, the error, due in an hour", tm)
+	}
+	if c := fired.snapshot()["run:1:end"]; c != 1 {
+		t.Fatalf("handler ran %d times, want once (the retry is an hour away)", c)
 	}
 }
 
@@ -379,4 +386,22 @@ func goroutinesMatching(names ...string) int {
 		}
 	}
 	return n
+}
+
+// A worker that dies holding a lease must not strand its timer: once the
+// lease runs out another worker fires it (at-least-once under crashes).
+func TestTimerWorkerFiresATimerWhoseLeaseRanOut(t *testing.T) {
+	d := dbtest.New(t)
+	s := db.NewTimerStore(d)
+	scheduleTimer(t, s, "run:1:end", time.Now())
+	// What a crashed worker leaves behind: a claim nobody will settle.
+	if _, err := d.Exec(`UPDATE timers SET claim = 'crashed', claimed_until = now() + interval '300 milliseconds'`); err != nil {
+		t.Fatal(err)
+	}
+	fired := newFireLog()
+	startTimerWorker(t, db.NewTimerWorker(d, func(ctx context.Context, tm db.Timer) error {
+		fired.record(tm)
+		return nil
+	}, db.TimerWorkerOptions{Logger: timerTestLogger(t)}))
+	fired.waitFor(t, "the orphaned timer", func(m map[string]int) bool { return m["run:1:end"] == 1 })
 }
