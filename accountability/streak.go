@@ -2,6 +2,7 @@ package accountability
 
 import (
 	"slices"
+	"time"
 )
 
 // CheckinDay is one day a member checked in, as recorded at check-in time: the
@@ -37,8 +38,9 @@ func ComputeStreak(checkins []CheckinDay, cadence Cadence, away []AwayPeriod, to
 
 	last := dateFromDays(days[len(days)-1])
 	s.LastCheckin = last
+	monthStart, nextMonth := monthBounds(today)
 	for _, d := range days {
-		if dd := dateFromDays(d); dd.Year == today.Year && dd.Month == today.Month {
+		if d >= monthStart && d < nextMonth {
 			s.ThisMonth++
 		}
 	}
@@ -109,4 +111,14 @@ func weeklyRuns(days []int, away awaySet, today Date) (current, best int) {
 		return 0, best
 	}
 	return run, best
+}
+
+// monthBounds returns the day numbers of the first day of d's month and of
+// the month after it.
+func monthBounds(d Date) (start, next int) {
+	y, m := d.Year, d.Month+1
+	if m > time.December {
+		y, m = y+1, time.January
+	}
+	return Date{d.Year, d.Month, 1}.days(), Date{y, m, 1}.days()
 }

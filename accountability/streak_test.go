@@ -111,6 +111,9 @@ func TestComputeStreakMonthAndLast(t *testing.T) {
 	if s.ThisMonth != 2 || s.LastCheckin != d("2026-03-02") || s.Current != 4 {
 		t.Errorf("streak = %+v; want 2 this month, last 2026-03-02, current 4", s)
 	}
+	if s := ComputeStreak(days("2025-11-30", "2025-12-01", "2025-12-31", "2026-01-01"), Daily, nil, d("2025-12-31")); s.ThisMonth != 2 {
+		t.Errorf("December counts %d days, want 2", s.ThisMonth)
+	}
 	if s := ComputeStreak(days("2026-03-01"), Daily, nil, d("2027-03-05")); s.ThisMonth != 0 {
 		t.Errorf("a check-in a year ago counts this month: %+v", s)
 	}
