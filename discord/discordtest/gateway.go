@@ -41,11 +41,12 @@ const replayLimit = 5000
 const writeTimeout = 2 * time.Second
 
 type gatewayState struct {
-	sessions map[string]*gwSession
-	conns    map[*gwConn]struct{}
-	closes   []GatewayClose
-	resumes  int
-	ready    int
+	sessions   map[string]*gwSession
+	conns      map[*gwConn]struct{}
+	closes     []GatewayClose
+	resumes    int
+	ready      int
+	heartbeats int
 }
 
 // gwSession is a gateway session: it outlives connections so a client can
@@ -153,6 +154,7 @@ func (e *Emulator) handleOpLocked(c *gwConn, msg []byte) {
 	switch in.Op {
 	case opHeartbeat:
 		c.heartbeats++
+		e.gw.heartbeats++
 		e.notifyLocked()
 		e.writeLocked(c, frame{Op: opHeartbeatACK})
 	case opIdentify:
@@ -373,6 +375,22 @@ func (e *Emulator) DropGateway(kind DropKind) int {
 	return n
 }
 
+// RequestHeartbeat sends op 1 Heartbeat to every connected client, which
+// must answer at once with a heartbeat of its own. It returns how many
+// clients were asked.
+func (e *Emulator) RequestHeartbeat() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for c := range e.gw.conns {
+		if c.session != nil && c.session.conn == c {
+			e.writeLocked(c, frame{Op: opHeartbeat})
+			n++
+		}
+	}
+	return n
+}
+
 // GatewayCloses returns the close frames the emulator sent, oldest first.
 func (e *Emulator) GatewayCloses() []GatewayClose {
 	e.mu.Lock()
@@ -380,10 +398,12 @@ func (e *Emulator) GatewayCloses() []GatewayClose {
 	return append([]GatewayClose(nil), e.gw.closes...)
 }
 
-// GatewayStats counts gateway sessions started (READY sent) and resumed.
+// GatewayStats counts gateway sessions started (READY sent) and resumed,
+// and heartbeats received.
 type GatewayStats struct {
-	Ready   int
-	Resumes int
+	Ready      int
+	Resumes    int
+	Heartbeats int
 	// Connected is the number of sessions with a live connection.
 	Connected int
 }
@@ -392,7 +412,7 @@ type GatewayStats struct {
 func (e *Emulator) GatewayStats() GatewayStats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	st := GatewayStats{Ready: e.gw.ready, Resumes: e.gw.resumes}
+	st := GatewayStats{Ready: e.gw.ready, Resumes: e.gw.resumes, Heartbeats: e.gw.heartbeats}
 	for _, s := range e.gw.sessions {
 		if s.conn != nil {
 			st.Connected++

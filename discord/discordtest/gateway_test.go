@@ -120,3 +120,23 @@ func TestMessageContentIntent(t *testing.T) {
 		t.Fatalf("a mention of the bot keeps its content, got %q", second.Content)
 	}
 }
+
+func TestHeartbeatRequest(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t)
+	e.Session(t)
+	var before int
+	deadline := time.Now().Add(wait)
+	for before = e.GatewayStats().Heartbeats; before == 0 && time.Now().Before(deadline); before = e.GatewayStats().Heartbeats {
+		time.Sleep(10 * time.Millisecond) // discordgo's first heartbeat
+	}
+	if n := e.RequestHeartbeat(); n != 1 {
+		t.Fatalf("asked %d clients", n)
+	}
+	for e.GatewayStats().Heartbeats == before {
+		if time.Now().After(deadline) {
+			t.Fatal("client did not answer op 1")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
