@@ -69,7 +69,7 @@ func NewEmpty(t testing.TB) *db.DB {
 func (s *server) create(ctx context.Context, name string, fromTemplate bool) error {
 	query := "CREATE DATABASE " + pq.QuoteIdentifier(name)
 	if fromTemplate {
-		query += " TEMPLATE " + pq.QuoteIdentifier(s.template)
+		query += " TEMPLATE " + pq.QuoteIdentifier(s.template) + s.cloneOptions
 	}
 	delay := 10 * time.Millisecond
 	for {

@@ -45,6 +45,12 @@ type server struct {
 	err      error
 	admin    *db.DB // the maintenance database: creates and drops the others
 	template string
+	// cloneOptions end CREATE DATABASE ... TEMPLATE: on PostgreSQL 15+ the
+	// FILE_COPY strategy, which copies the template's files. Measured here
+	// (loaded machine, fsync off) it was faster than 15's default, WAL_LOG,
+	// which writes every page of the template through the WAL; its
+	// checkpoints are cheap with fsync off.
+	cloneOptions string
 }
 
 var shared server
@@ -81,6 +87,13 @@ func (s *server) setup(ctx context.Context) error {
 	}
 	admin.SetMaxOpenConns(4)
 	s.admin = admin
+	var version int
+	if err := admin.GetContext(ctx, &version, `SELECT current_setting('server_version_num')::int`); err != nil {
+		return fmt.Errorf("test server version: %w", err)
+	}
+	if version >= 150000 {
+		s.cloneOptions = " STRATEGY FILE_COPY"
+	}
 	s.dropLeaked(ctx)
 	hash, err := schemaHash()
 	if err != nil {
