@@ -17,7 +17,7 @@ func BenchmarkComputeStreak(b *testing.B) {
 		}
 	}
 	periods := []AwayPeriod{away("2024-07-01", "2024-07-14"), away("2025-08-01", "2025-08-21")}
-	for _, cadence := range Cadences {
+	for _, cadence := range Cadences() {
 		b.Run(string(cadence), func(b *testing.B) {
 			b.ReportAllocs()
 			var s Streak

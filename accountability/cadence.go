@@ -16,8 +16,9 @@ const (
 	Weekly   Cadence = "weekly"   // once per ISO week
 )
 
-// Cadences lists every cadence, in the order a setup command offers them.
-var Cadences = []Cadence{Daily, Weekdays, Weekly}
+// Cadences lists every cadence, in the order a setup command offers them
+// (a fresh slice each call: there is no shared state to mutate).
+func Cadences() []Cadence { return []Cadence{Daily, Weekdays, Weekly} }
 
 // ParseCadence reads a cadence name (case-insensitive).
 func ParseCadence(s string) (Cadence, error) {

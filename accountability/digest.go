@@ -17,9 +17,12 @@ const (
 	maxBlockerText = 140 // one open blocker is clipped to this many characters
 )
 
-// DigestTime is when the weekly digest is posted: Monday at this local time in
-// the channel's zone, about the ISO week that just ended.
-var DigestTime = LocalTime{Hour: 9, Minute: 0}
+// digestSchedule posts the weekly digest on Monday at 09:00 in the channel's
+// zone: the week just ended is complete everywhere that matters to the
+// channel, and members see it at the start of their working day.
+func digestSchedule() Schedule {
+	return Schedule{Cadence: Weekly, At: LocalTime{Hour: 9, Minute: 0}, WeeklyDay: time.Monday}
+}
 
 // DigestCheckin is the part of a check-in a digest needs.
 type DigestCheckin struct {
@@ -133,7 +136,8 @@ func BuildDigest(week ISOWeek, checkins []DigestCheckin, streaks map[string]Stre
 
 // Text renders the digest as Discord Markdown of at most MaxDigestText
 // characters. Long lists end with "and N more"; when even that does not fit,
-// fewer entries are listed.
+// fewer entries are listed. Members without a name appear as mentions, so
+// the adapter posts it with allowed_mentions empty: a digest pings nobody.
 func (dg Digest) Text() string {
 	// Names are trimmed first: open blockers are what someone can act on.
 	members, blockers := 40, 10
@@ -233,10 +237,10 @@ func DigestKey(channelID string, week ISOWeek) string {
 }
 
 // NextDigest returns when the next weekly digest is due strictly after after,
-// Monday at DigestTime in zone (daylight-saving handled as Schedule.Next
-// documents), and the week it reports on: the ISO week that ended just before.
+// Monday 09:00 in zone (daylight saving handled as Schedule.Next documents),
+// and the week it reports on: the ISO week that ended just before.
 func NextDigest(after time.Time, zone *time.Location) (at time.Time, week ISOWeek) {
 	zone = orUTC(zone)
-	at = Schedule{Cadence: Weekly, At: DigestTime, WeeklyDay: time.Monday}.Next(after, zone)
+	at = digestSchedule().Next(after, zone)
 	return at, LocalDate(at, zone).AddDays(-7).ISOWeek()
 }

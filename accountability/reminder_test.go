@@ -97,7 +97,7 @@ func TestNextReminderOncePerLocalDayAcrossDST(t *testing.T) {
 		loc := loadZones(t, w.zone)[w.zone]
 		from, to := d(w.transition).AddDays(-5), d(w.transition).AddDays(5)
 		for _, hhmm := range reminderTimes {
-			for _, cadence := range Cadences {
+			for _, cadence := range Cadences() {
 				t.Run(fmt.Sprintf("%s/%s/%s/%s", w.zone, w.transition, hhmm, cadence), func(t *testing.T) {
 					at, _ := ParseLocalTime(hhmm)
 					// Start well before the window, in UTC, so the first local day is not special.
