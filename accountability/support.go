@@ -89,7 +89,7 @@ func (t *Thread) ObserveMessage(authorID string, isBot bool, at time.Time) (chan
 		return false
 	}
 	t.State = Answered
-	t.FirstAnswerAt = at.UTC()
+	t.FirstAnswerAt = notBefore(at, t.CreatedAt)
 	t.FirstAnswerBy = authorID
 	return true
 }
@@ -119,10 +119,20 @@ func (t *Thread) Resolve(by Actor, helperID string, at time.Time) error {
 		helperID = t.FirstAnswerBy
 	}
 	t.State = Resolved
-	t.ResolvedAt = at.UTC()
+	t.ResolvedAt = notBefore(at, t.CreatedAt)
 	t.ResolvedBy = by.ID
 	t.HelperID = helperID
 	return nil
+}
+
+// notBefore returns at in UTC, or created if at is earlier. Message times
+// come from Discord's clock and CreatedAt from ours; a little skew must not
+// record an answer before the question (the schema forbids it).
+func notBefore(at, created time.Time) time.Time {
+	if at.Before(created) {
+		return created.UTC()
+	}
+	return at.UTC()
 }
 
 // NudgeDue is when an unanswered thread gets its nudge; the adapter sets a

@@ -93,6 +93,21 @@ func TestThreadLifecycle(t *testing.T) {
 	}
 }
 
+func TestThreadTimesNeverPrecedeCreation(t *testing.T) {
+	t0 := mustTime("2026-03-10T10:00:00Z")
+	th := newTestThread(t, t0)
+	th.ObserveMessage("helper", false, t0.Add(-2*time.Second)) // Discord's clock a little behind ours
+	if err := th.Resolve(Actor{ID: "asker"}, "", t0.Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if !th.FirstAnswerAt.Equal(t0) || !th.ResolvedAt.Equal(t0) {
+		t.Errorf("answer at %s, resolved at %s; neither may precede %s", th.FirstAnswerAt, th.ResolvedAt, t0)
+	}
+	if st := Stats([]Thread{th}, t0, MonthOf(t0)); st.MedianTimeToFirstAnswer != 0 {
+		t.Errorf("negative wait: %s", st.MedianTimeToFirstAnswer)
+	}
+}
+
 func TestResolveStraightFromOpenByModerator(t *testing.T) {
 	t0 := mustTime("2026-03-10T10:00:00Z")
 	th := newTestThread(t, t0)
