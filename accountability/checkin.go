@@ -11,8 +11,9 @@ import (
 // embed, and Discord caps an embed field value at 1024 characters; 1000 leaves
 // room for the formatting around it. Three full fields (3000) plus the title
 // and footer stay well under Discord's 6000-character limit for a whole embed.
-// The modal's text inputs carry the same max_length, so Discord itself stops
-// most overlong input; Validate catches the rest (and the /checkin options).
+// The modal's text inputs should carry the same max_length, so Discord itself
+// stops most overlong input; Normalize catches the rest (slash command
+// options, or a modal built without the limit).
 const (
 	MaxCheckinField = 1000
 	MinMood         = 1
