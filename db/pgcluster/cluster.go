@@ -88,6 +88,13 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		return nil, err
 	}
 	if err := c.ensureDatabase(ctx, DefaultDatabase); err != nil {
+		// Leave nothing behind that the caller cannot stop.
+		if c.StartedHere() {
+			c.mu.Lock()
+			stopErr := c.stop(context.WithoutCancel(ctx))
+			c.mu.Unlock()
+			err = errors.Join(err, stopErr)
+		}
 		return nil, err
 	}
 	return c, nil
