@@ -140,3 +140,24 @@ func TestHeartbeatRequest(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestMemberDM(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t)
+	s := e.Session(t)
+	got := make(chan *discordgo.Message, 1)
+	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { got <- m.Message })
+	member := e.Members()[0]
+	if _, err := member.DM("checked in: wrote tests"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case m := <-got:
+		// DMs keep their content without MESSAGE_CONTENT.
+		if m.Content != "checked in: wrote tests" || m.GuildID != "" || m.ChannelID != e.DMChannel(member.UserID) {
+			t.Fatalf("DM = %+v", m)
+		}
+	case <-time.After(wait):
+		t.Fatal("no MESSAGE_CREATE for the DM")
+	}
+}

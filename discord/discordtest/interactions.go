@@ -61,7 +61,11 @@ type Interaction struct {
 
 // Response is how the app answered an interaction, as it stands now.
 type Response struct {
-	Type      discordgo.InteractionResponseType
+	Type discordgo.InteractionResponseType
+	// Deferred is true for types 5 and 6: the app acknowledged and will
+	// edit @original later (a type 5 message keeps the LOADING flag, 128,
+	// until that edit).
+	Deferred  bool
 	Ephemeral bool
 	// Message is the @original message (after any edits) for responses
 	// that have one: types 4, 5, and 6/7 (the component's message).
@@ -100,7 +104,9 @@ func (s *State) InteractionResponse(id string) (*Response, bool) {
 	if !ok || !it.responded {
 		return nil, false
 	}
-	r := &Response{Type: it.responseType, Ephemeral: it.ephemeral, Choices: it.choices, Modal: it.modal}
+	r := &Response{Type: it.responseType, Ephemeral: it.ephemeral, Choices: it.choices, Modal: it.modal,
+		Deferred: it.responseType == discordgo.InteractionResponseDeferredChannelMessageWithSource ||
+			it.responseType == discordgo.InteractionResponseDeferredMessageUpdate}
 	if m, ok := s.messages[it.originalID]; ok {
 		r.Message = clone(m)
 	}

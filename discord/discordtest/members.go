@@ -526,6 +526,22 @@ func (m *SimMember) LeaveVoice() error {
 	return nil
 }
 
+// DM sends the bot a direct message from the member, opening their DM
+// channel if needed; the bot sees it with the DIRECT_MESSAGES intent.
+func (m *SimMember) DM(content string) (*discordgo.Message, error) {
+	m.e.mu.Lock()
+	id, ok := m.e.st.dms[m.UserID]
+	if !ok {
+		ch := &discordgo.Channel{ID: m.e.st.newID(), Type: discordgo.ChannelTypeDM,
+			Recipients: []*discordgo.User{m.e.st.users[m.UserID]}, PermissionOverwrites: []*discordgo.PermissionOverwrite{}}
+		m.e.st.channels[ch.ID] = ch
+		m.e.st.dms[m.UserID] = ch.ID
+		id = ch.ID
+	}
+	m.e.mu.Unlock()
+	return m.Say(id, content)
+}
+
 // Say posts a message as the member (MESSAGE_CREATE). channelID may be a
 // DM channel with the bot.
 func (m *SimMember) Say(channelID, content string) (*discordgo.Message, error) {
