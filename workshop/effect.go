@@ -16,8 +16,12 @@ import (
 // has carried out (with the Discord IDs it made) can skip a repeat after a
 // crash or retry instead of making twins. The exceptions are documented on
 // the effect: UpdateLobby is coalesced, ScheduleTimer is an upsert.
+//
+// The set of effects is closed: every Effect is one of the types in this
+// file, so an adapter's type switch can be exhaustive.
 type Effect interface {
 	Key() string
+	effect()
 }
 
 // RoomRef names where a post goes: the run's main text channel (Group 0)
@@ -393,3 +397,27 @@ type DeleteRooms struct {
 }
 
 func (e DeleteRooms) Key() string { return RunKeyPrefix(e.RunID) + "rooms:delete" }
+
+// The effect marker: only this package's types are Effects.
+func (PostLobby) effect()               {}
+func (UpdateLobby) effect()             {}
+func (CreateScheduledEvent) effect()    {}
+func (SetScheduledEventStatus) effect() {}
+func (ScheduleTimer) effect()           {}
+func (CancelTimers) effect()            {}
+func (CreateRooms) effect()             {}
+func (AddToGroup) effect()              {}
+func (RemoveFromGroup) effect()         {}
+func (MoveMembers) effect()             {}
+func (Recall) effect()                  {}
+func (PostIntro) effect()               {}
+func (PostPrompt) effect()              {}
+func (PostRoleSwap) effect()            {}
+func (PostWarning) effect()             {}
+func (PostNotice) effect()              {}
+func (PostGallery) effect()             {}
+func (PostRoomChoice) effect()          {}
+func (PingHosts) effect()               {}
+func (Acknowledge) effect()             {}
+func (PostSummary) effect()             {}
+func (DeleteRooms) effect()             {}

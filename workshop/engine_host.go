@@ -24,7 +24,7 @@ func (e *Engine) Pause(r *Run, now time.Time) ([]Effect, error) {
 	r.Paused, r.PausedAt = true, now
 	r.Remaining = max(r.Deadline.Sub(now), 0)
 	fx := effects{r: r}
-	fx.add(CancelTimers{RunID: r.ID, Prefix: r.Key(), Seq: r.Seq})
+	fx.add(CancelTimers{RunID: r.ID, Prefix: r.KeyPrefix(), Seq: r.Seq})
 	fx.add(r.notice("⏸️ **Paused** by the host. The clock is stopped; we'll pick up where we left off."))
 	return fx.list, nil
 }
@@ -133,7 +133,7 @@ func (e *Engine) End(r *Run, now time.Time) ([]Effect, error) {
 	fx := effects{r: r}
 	if r.State == RunLobby {
 		r.State, r.EndedAt = RunCancelled, now
-		fx.add(CancelTimers{RunID: r.ID, Prefix: r.Key(), Seq: r.Seq})
+		fx.add(CancelTimers{RunID: r.ID, Prefix: r.KeyPrefix(), Seq: r.Seq})
 		fx.add(PostNotice{RunID: r.ID, Rooms: []RoomRef{MainRoom}, Tag: "seq:" + strconv.FormatInt(r.Seq, 10),
 			Text: "**" + r.Curriculum.Title + "** was cancelled by the host."})
 		fx.add(UpdateLobby{RunID: r.ID, Participants: r.ActiveParticipants(), State: r.State})

@@ -330,7 +330,7 @@ func (e *Engine) finish(r *Run, fx *effects, at time.Time) {
 		}
 		r.Paused, r.PausedAt, r.Remaining = false, time.Time{}, 0
 	}
-	fx.add(CancelTimers{RunID: r.ID, Prefix: r.Key(), Seq: r.Seq})
+	fx.add(CancelTimers{RunID: r.ID, Prefix: r.KeyPrefix(), Seq: r.Seq})
 	if s, ok := r.Step(); ok && s.Mode == ModeBreakout && r.ActiveFormation >= 0 {
 		fx.add(Recall{RunID: r.ID, StepIndex: len(r.Curriculum.Steps), Formation: r.ActiveFormation, VoiceChannelID: r.MainVoiceChannelID})
 	}

@@ -168,8 +168,9 @@ type SubmissionRef struct {
 	AuthorID  string
 }
 
-// Key is the run's prefix for keys of its timers and effects: "run:42:".
-func (r *Run) Key() string { return RunKeyPrefix(r.ID) }
+// KeyPrefix is the prefix of the keys of the run's timers and effects:
+// "run:42:".
+func (r *Run) KeyPrefix() string { return RunKeyPrefix(r.ID) }
 
 // RunKeyPrefix is the prefix of every timer and effect key of run id.
 func RunKeyPrefix(id int64) string { return "run:" + strconv.FormatInt(id, 10) + ":" }
