@@ -1,7 +1,6 @@
 package discordtest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 )
@@ -96,7 +95,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		w.WriteHeader(status)
 		return
 	}
-	body, err := json.Marshal(v)
+	body, err := marshalWire(v)
 	if err != nil {
 		status = http.StatusInternalServerError
 		body = []byte(`{"code":0,"message":"500: Internal Server Error"}`)

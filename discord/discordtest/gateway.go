@@ -279,7 +279,7 @@ func (e *Emulator) resumeLocked(c *gwConn, raw json.RawMessage) {
 func (e *Emulator) sendLocked(s *gwSession, name string, data any) {
 	s.seq++
 	seq := s.seq
-	raw, err := json.Marshal(frame{Op: opDispatch, D: wireValue(data), S: &seq, T: &name})
+	raw, err := marshalWire(frame{Op: opDispatch, D: wireValue(data), S: &seq, T: &name})
 	if err != nil {
 		return
 	}

@@ -106,18 +106,29 @@ func TestMessageContentIntent(t *testing.T) {
 	got := make(chan *discordgo.Message, 4)
 	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { got <- m.Message })
 	member := e.Members()[0]
-	if _, err := member.Say(seed.TextChannelID, "secret plans"); err != nil {
+	plain, err := member.Say(seed.TextChannelID, "secret plans")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := member.Say(seed.TextChannelID, "hey <@"+seed.BotUserID+">"); err != nil {
+	mention, err := member.Say(seed.TextChannelID, "hey <@"+seed.BotUserID+">")
+	if err != nil {
 		t.Fatal(err)
 	}
-	first, second := <-got, <-got
-	if first.Content != "" || first.Author.ID != member.UserID {
-		t.Fatalf("without MESSAGE_CONTENT the content must be empty, got %q", first.Content)
+	// Handlers run in their own goroutines: match by ID, not arrival order.
+	byID := map[string]*discordgo.Message{}
+	for range 2 {
+		select {
+		case m := <-got:
+			byID[m.ID] = m
+		case <-time.After(wait):
+			t.Fatal("missing MESSAGE_CREATE")
+		}
 	}
-	if !strings.Contains(second.Content, seed.BotUserID) {
-		t.Fatalf("a mention of the bot keeps its content, got %q", second.Content)
+	if m := byID[plain.ID]; m == nil || m.Content != "" || m.Author.ID != member.UserID {
+		t.Fatalf("without MESSAGE_CONTENT the content must be empty, got %+v", m)
+	}
+	if m := byID[mention.ID]; m == nil || !strings.Contains(m.Content, seed.BotUserID) {
+		t.Fatalf("a mention of the bot keeps its content, got %+v", m)
 	}
 }
 

@@ -114,7 +114,7 @@ func (e *Emulator) route(method, path string, h handlerFunc) {
 				writeAPIError(w, apiErr)
 				return
 			}
-			writeJSON(w, status, wireValue(v))
+			writeJSON(w, status, v)
 		})
 	}
 }

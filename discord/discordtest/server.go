@@ -221,7 +221,7 @@ func (e *Emulator) logRequests(next http.Handler) http.Handler {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		_, route := e.mux.Handler(r)
-		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		rec := &recorder{header: http.Header{}, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		e.mu.Lock()
 		e.requests = append(e.requests, Request{
@@ -230,24 +230,26 @@ func (e *Emulator) logRequests(next http.Handler) http.Handler {
 		})
 		e.notifyLocked()
 		e.mu.Unlock()
+		// The client sees the answer only once it is in the log, so a test
+		// can read Requests right after a call returns.
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.status)
+		_, _ = w.Write(rec.body.Bytes())
 	})
 }
 
+// recorder holds a response until it has been logged.
 type recorder struct {
-	http.ResponseWriter
+	header http.Header
 	status int
 	body   bytes.Buffer
 }
 
-func (r *recorder) WriteHeader(status int) {
-	r.status = status
-	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	r.body.Write(b)
-	return r.ResponseWriter.Write(b)
-}
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) WriteHeader(status int)      { r.status = status }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
 
 // Requests returns the REST requests answered so far, oldest first.
 func (e *Emulator) Requests() []Request {

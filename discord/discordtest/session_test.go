@@ -83,14 +83,22 @@ func TestSlashCommandRoundTrip(t *testing.T) {
 	if len(msgs) != 1 || msgs[0].Content != "pong hello" || msgs[0].Interaction == nil {
 		t.Fatalf("channel messages = %+v", msgs)
 	}
-	callbacks := 0
-	for _, r := range e.Requests() {
-		if r.Route == "POST /api/v9/interactions/{interaction_id}/{interaction_token}/callback" && r.Status == http.StatusNoContent {
-			callbacks++
+	// The response reached the state before its request reached the log:
+	// wait for the log too.
+	callbacks := func() int {
+		n := 0
+		for _, r := range e.Requests() {
+			if r.Route == "POST /api/v9/interactions/{interaction_id}/{interaction_token}/callback" && r.Status == http.StatusNoContent {
+				n++
+			}
 		}
+		return n
 	}
-	if callbacks != 1 {
-		t.Fatalf("request log holds %d callbacks, want 1", callbacks)
+	for deadline := time.Now().Add(wait); callbacks() == 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := callbacks(); n != 1 {
+		t.Fatalf("request log holds %d callbacks, want 1", n)
 	}
 	if len(e.FailedInteractions()) != 0 {
 		t.Fatalf("failed interactions: %+v", e.FailedInteractions())

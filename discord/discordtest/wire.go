@@ -1,7 +1,9 @@
 package discordtest
 
 import (
+	"bytes"
 	"encoding/json"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -55,6 +57,57 @@ func wireValue(v any) any {
 			out[i] = wireMessage{m}
 		}
 		return out
+	}
+	return v
+}
+
+// marshalWire marshals a value for the wire and trims what discordgo's
+// structs add but Discord never sends: "" for absent snowflakes (Discord
+// sends null) and the OAuth-only fields of users (token, email, verified,
+// mfa_enabled, locale) that discordgo marshals empty.
+func marshalWire(v any) ([]byte, error) {
+	b, err := json.Marshal(wireValue(v))
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		return nil, err
+	}
+	return json.Marshal(normalize(tree))
+}
+
+// oauthOnlyUserFields appear on a user object only with OAuth scopes.
+var oauthOnlyUserFields = []string{"token", "email", "verified", "mfa_enabled", "locale"}
+
+// nullWhenEmpty are string fields Discord sends as null when unset.
+var nullWhenEmpty = map[string]bool{"avatar": true, "banner": true, "global_name": true, "icon": true}
+
+func normalize(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		_, hasName := x["username"]
+		_, hasDisc := x["discriminator"]
+		if hasName && hasDisc {
+			for _, k := range oauthOnlyUserFields {
+				delete(x, k)
+			}
+		}
+		for k, val := range x {
+			if s, ok := val.(string); ok && s == "" && (k == "id" || strings.HasSuffix(k, "_id") || nullWhenEmpty[k]) {
+				x[k] = nil
+				continue
+			}
+			x[k] = normalize(val)
+		}
+		return x
+	case []any:
+		for i := range x {
+			x[i] = normalize(x[i])
+		}
+		return x
 	}
 	return v
 }
