@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
@@ -157,8 +156,17 @@ func (w *TimerWorker) Run(ctx context.Context) error {
 	wake := listenForTimers(w.db.URL, w.log)
 	defer wake.close()
 
+	// Prepared on the first pass of the loop (Postgres may be down now),
+	// closed once the handlers that use them are done.
+	var q *timerClaims
+	defer func() {
+		if q != nil {
+			q.close()
+		}
+	}()
+
 	var handlers sync.WaitGroup
-	defer handlers.Wait() // runs before wake.close: handlers may still be settling
+	defer handlers.Wait() // runs first: handlers may still be settling
 
 	finished := make(chan struct{}, 1)
 	var inFlight atomic.Int64
@@ -174,7 +182,16 @@ func (w *TimerWorker) Run(ctx context.Context) error {
 			continue
 		}
 		now := w.now()
-		claimed, next, err := w.claim(ctx, now, free)
+		var claimed []claimedTimer
+		var next time.Time
+		var err error
+		if q == nil {
+			q, err = prepareTimerClaims(ctx, w.db)
+		}
+		if err == nil {
+			token := fmt.Sprintf("%s/%s/%d", w.opts.Name, w.instance, w.claims.Add(1))
+			claimed, next, err = q.claimDue(ctx, now, free, token, now.Add(w.opts.Lease), time.Now().Add(w.opts.Lease))
+		}
 		for _, c := range claimed {
 			inFlight.Add(1)
 			handlers.Go(func() {
@@ -185,7 +202,7 @@ func (w *TimerWorker) Run(ctx context.Context) error {
 					default:
 					}
 				}()
-				w.fire(ctx, c)
+				w.fire(ctx, q, c)
 			})
 		}
 		switch {
@@ -242,102 +259,24 @@ func (w *TimerWorker) sleep(ctx context.Context, timer *time.Timer, wakeAt time.
 	}
 }
 
-// claimedTimer is a timer this worker holds a lease on.
-type claimedTimer struct {
-	Timer
-	claim   string
-	version int64
-	expires time.Time // on this process's monotonic clock
-}
-
-// nextDueSQL finds when the next timer can be claimed after $1 (now): the
-// earliest future due time of an unclaimed timer, or the earliest future
-// end of a lease. Due rows that a claim skipped because another transaction
-// had them locked are left out on purpose: counting them would make the
-// worker spin until that transaction ends; their commit notifies, and the
-// poll is the safety net.
-const nextDueSQL = `least(
-	(SELECT min(due_at) FROM timers WHERE due_at > $1 AND claim IS NULL),
-	(SELECT min(claimed_until) FROM timers WHERE claimed_until > $1 AND due_at IS NOT NULL))`
-
-// claim leases up to limit timers due at now to this worker. It also
-// returns when the next timer can be claimed (zero if none is pending).
-func (w *TimerWorker) claim(ctx context.Context, now time.Time, limit int) ([]claimedTimer, time.Time, error) {
-	token := fmt.Sprintf("%s/%s/%d", w.opts.Name, w.instance, w.claims.Add(1))
-	now = now.UTC()
-	expires := time.Now().Add(w.opts.Lease)
-	// The next due time rides along in RETURNING to save a round trip. Its
-	// subqueries see the table as it was before this UPDATE, which is right:
-	// the rows being claimed are due by now, so they are not "next".
-	rows, err := w.db.QueryxContext(ctx, `
-		WITH due AS (
-			SELECT id AS due_id FROM timers
-			WHERE due_at <= $1 AND (claim IS NULL OR claimed_until <= $1)
-			ORDER BY due_at
-			LIMIT $2
-			FOR UPDATE SKIP LOCKED
-		)
-		UPDATE timers SET claim = $3, claimed_until = $4
-		FROM due WHERE id = due_id
-		RETURNING version, `+nextDueSQL+` AS next_due, `+timerColumns,
-		now, limit, token, now.Add(w.opts.Lease))
-	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("claim due timers: %w", translate(err, "timer"))
-	}
-	defer rows.Close()
-	var claimed []claimedTimer
-	var next time.Time
-	for rows.Next() {
-		var r struct {
-			Version int64        `db:"version"`
-			NextDue sql.NullTime `db:"next_due"`
-			timerRow
-		}
-		if err := rows.StructScan(&r); err != nil {
-			return claimed, time.Time{}, fmt.Errorf("claim due timers: %w", translate(err, "timer"))
-		}
-		next = r.NextDue.Time
-		claimed = append(claimed, claimedTimer{Timer: r.timer(), claim: token, version: r.Version, expires: expires})
-	}
-	if err := rows.Err(); err != nil {
-		// Timers whose claim committed but never reached us fire when
-		// their lease runs out.
-		return claimed, time.Time{}, fmt.Errorf("claim due timers: %w", translate(err, "timer"))
-	}
-	if len(claimed) > 0 {
-		return claimed, next, nil
-	}
-	next, err = w.nextDue(ctx, now)
-	return nil, next, err
-}
-
-// nextDue returns when the next timer can be claimed after now; zero if no
-// timer is pending.
-func (w *TimerWorker) nextDue(ctx context.Context, now time.Time) (time.Time, error) {
-	var next sql.NullTime
-	if err := w.db.GetContext(ctx, &next, `SELECT `+nextDueSQL, now); err != nil {
-		return time.Time{}, fmt.Errorf("find next due timer: %w", translate(err, "timer"))
-	}
-	return next.Time, nil
-}
-
 // fire runs the handler for c and records the outcome.
-func (w *TimerWorker) fire(ctx context.Context, c claimedTimer) {
+func (w *TimerWorker) fire(ctx context.Context, q *timerClaims, c claimedTimer) {
 	hctx, cancel := context.WithDeadline(ctx, c.expires)
 	err := w.callHandler(hctx, c.Timer)
 	cancel()
 	switch {
 	case err == nil:
-		w.settle(ctx, c, "delete", w.complete)
+		w.settle(ctx, c, "delete", q.completeFired)
 	case ctx.Err() != nil:
 		// Stopping: the failure is ours, not the handler's. Give the
 		// timer back without counting an attempt.
-		w.settle(ctx, c, "release", w.release)
+		w.settle(ctx, c, "release", q.releaseClaim)
 	default:
 		w.log.Warn("timers: handler failed; will retry",
 			"key", c.Key, "kind", c.Kind, "attempt", c.Attempts+1, "err", err)
+		backoff := max(w.opts.RetryBackoff(c.Attempts+1), minRetryBackoff)
 		w.settle(ctx, c, "reschedule", func(sctx context.Context, c claimedTimer) error {
-			return w.retryLater(sctx, c, err)
+			return q.retryLater(sctx, c, err, w.now().Add(backoff), backoff)
 		})
 	}
 }
@@ -385,48 +324,6 @@ func (w *TimerWorker) settle(ctx context.Context, c claimedTimer, what string, o
 			"op", what, "key", c.Key)
 		return
 	}
-}
-
-// complete deletes a fired timer, unless it was re-armed while its handler
-// ran: then it only gives the lease back and the timer fires at its new time.
-func (w *TimerWorker) complete(ctx context.Context, c claimedTimer) error {
-	res, err := w.db.ExecContext(ctx,
-		`DELETE FROM timers WHERE id = $1 AND claim = $2 AND version = $3`, c.ID, c.claim, c.version)
-	if err != nil {
-		return translate(err, "timer")
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return translate(err, "timer")
-	} else if n == 1 {
-		return nil
-	}
-	return w.release(ctx, c)
-}
-
-// release gives the lease back without touching the schedule.
-func (w *TimerWorker) release(ctx context.Context, c claimedTimer) error {
-	_, err := w.db.ExecContext(ctx,
-		`UPDATE timers SET claim = NULL, claimed_until = NULL WHERE id = $1 AND claim = $2`, c.ID, c.claim)
-	return translate(err, "timer")
-}
-
-// retryLater records a failure and moves the timer RetryBackoff into the
-// future (or, if it was paused meanwhile, makes that its remaining time). A
-// timer re-armed while the handler ran keeps its new schedule.
-func (w *TimerWorker) retryLater(ctx context.Context, c claimedTimer, failure error) error {
-	backoff := max(w.opts.RetryBackoff(c.Attempts+1), minRetryBackoff)
-	_, err := w.db.ExecContext(ctx, `
-		UPDATE timers SET
-			attempts = CASE WHEN version = $3 THEN attempts + 1 ELSE attempts END,
-			last_error = CASE WHEN version = $3 THEN $4 ELSE last_error END,
-			due_at = CASE WHEN version = $3 AND due_at IS NOT NULL THEN $5 ELSE due_at END,
-			paused_remaining = CASE WHEN version = $3 AND due_at IS NULL
-				THEN $6::bigint * interval '1 microsecond' ELSE paused_remaining END,
-			claim = NULL,
-			claimed_until = NULL
-		WHERE id = $1 AND claim = $2`,
-		c.ID, c.claim, c.version, failure.Error(), w.now().Add(backoff).UTC(), backoff.Microseconds())
-	return translate(err, "timer")
 }
 
 func (w *TimerWorker) now() time.Time {

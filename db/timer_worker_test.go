@@ -287,6 +287,9 @@ func TestTimerWorkerSurvivesPostgresRestart(t *testing.T) {
 	}
 	startTimerWorker(t, db.NewTimerWorker(d, handler, db.TimerWorkerOptions{
 		Logger: slog.New(slog.DiscardHandler), // errors are expected while the server is down
+		// Only a reconnected listener (or the error backoff) can wake the
+		// worker within the test's waits.
+		PollInterval: time.Minute,
 	}))
 	s := db.NewTimerStore(d)
 	scheduleTimer(t, s, "before", time.Now())
