@@ -20,6 +20,20 @@ import (
 //
 // An Engine holds only configuration and is safe for concurrent use;
 // concurrent actions on the same Run must be serialized by the caller.
+//
+// What each adapter does with it:
+//
+//   - commands: for a host action, Run.Authorize first; then the Engine
+//     method; an *Error's Message is what the member sees.
+//   - db: saves every exported field of Run except History (which it
+//     loads: pairs from the guild's earlier runs) and Curriculum (re-parsed
+//     from the stored TOML; Curriculum.Hash must match). It may keep each
+//     decision's effects with the run (MarshalEffects) and mark them done
+//     by Key. ScheduleTimer is TimerStore.Schedule (Key, Kind, Due);
+//     CancelTimers is TimerStore.CancelPrefix. The timer worker's handler
+//     parses the key (ParseTimerKey) to find the run, loads it, calls Fire.
+//   - discord: carries out the room, member and post effects, resolving a
+//     RoomRef to a channel with the rooms it made, and records the IDs.
 type Engine struct {
 	// RoomGrace is how long rooms stay after a run ends, so groups can
 	// finish talking; DefaultRoomGrace when zero.
