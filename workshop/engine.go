@@ -84,7 +84,8 @@ type StartRequest struct {
 	StartsAt           time.Time // optional: the run begins by itself then
 }
 
-// Start creates a run in the lobby. id is the run's ID, reserved by the
+// Start creates a run in the lobby; the caller has checked CanHost for the
+// member starting it. id is the run's ID, reserved by the
 // store beforehand (e.g. nextval of the run sequence), because every
 // effect and timer key names it. Effects: PostLobby; with a start time,
 // CreateScheduledEvent and a TimerBegin timer. Errors: EINVALID for a
