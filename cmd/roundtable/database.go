@@ -43,9 +43,9 @@ func openDatabase(ctx context.Context, cfg DatabaseConfig, log *slog.Logger) (*d
 	return d, nil
 }
 
-// Close closes the connections and stops the embedded cluster if this
-// process started it; a cluster adopted from an earlier crash is stopped too,
-// since nobody else owns it.
+// Close closes the connections and leaves the embedded cluster: the last
+// Roundtable process using it stops it (see package pgcluster), so a bot
+// exiting while `roundtable migrate` runs does not pull the server away.
 func (d *database) Close() {
 	if d.DB != nil {
 		if err := d.DB.Close(); err != nil {

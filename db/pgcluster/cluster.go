@@ -67,7 +67,8 @@ type Cluster struct {
 	socketDir   string
 	port        int
 	startedHere bool
-	pid         int // the postmaster this Cluster started, when startedHere
+	pid         int       // the postmaster this Cluster started, when startedHere
+	users       *fileLock // shared lock on postgres.users while this Cluster uses the server; see users.go
 }
 
 // Start returns a running cluster on opts.DataDir: it initialises the folder
@@ -85,6 +86,9 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	}
 	defer lock.unlock()
 	if err := c.startOrAdopt(ctx); err != nil {
+		return nil, err
+	}
+	if err := c.joinUsers(ctx); err != nil {
 		return nil, err
 	}
 	if err := c.ensureDatabase(ctx, DefaultDatabase); err != nil {
@@ -182,8 +186,10 @@ func (c *Cluster) DatabaseURL(name string) string {
 	return u.String()
 }
 
-// Stop stops the server with pg_ctl stop -m fast (open sessions are ended,
-// committed work is kept) if this Cluster started it; otherwise it does nothing.
+// Stop ends this Cluster's use of the server. The last process using the
+// server stops it (pg_ctl stop -m fast: open sessions end, committed work is
+// kept) if a Roundtable process started it; while others still use it, or
+// when a person started it by hand, it keeps running. See users.go.
 func (c *Cluster) Stop(ctx context.Context) error {
 	lock, err := c.lock(ctx)
 	if err != nil {
@@ -192,19 +198,24 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	defer lock.unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.startedHere {
+	last, err := c.leaveUsers()
+	if err != nil {
+		return err
+	}
+	if last == nil {
+		c.log.Info("pgcluster: other processes still use the server; the last one stops it", "dir", c.pgData)
 		return nil
 	}
-	// The server we started may have died and another process started a new
-	// one on the folder since: that one is not ours to stop.
-	if info, err := readPostmasterPID(filepath.Join(c.pgData, "postmaster.pid")); err == nil && info.pid != c.pid {
+	defer last.unlock()
+	if !c.startedByUs() {
 		c.startedHere = false
-		c.log.Info("pgcluster: not stopping a server another process started", "dir", c.pgData, "pid", info.pid)
+		c.log.Info("pgcluster: leaving running a server Roundtable did not start", "dir", c.pgData)
 		return nil
 	}
 	if err := c.stop(ctx); err != nil {
 		return err
 	}
+	c.clearStarted()
 	c.startedHere = false
 	return nil
 }
@@ -317,7 +328,10 @@ func (c *Cluster) start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("pgcluster: started the server on %s but cannot read its pid: %w", c.pgData, err)
 	}
-	c.startedHere, c.pid = true, info.pid
+	c.startedHere = true
+	if err := c.markStarted(info.pid); err != nil {
+		return err
+	}
 	c.log.Info("pgcluster: started the server", "dir", c.pgData, "socket_dir", c.socketDir, "took", time.Since(began).Round(time.Millisecond))
 	return nil
 }

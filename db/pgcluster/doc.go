@@ -18,9 +18,16 @@
 //	                   processes, so two processes starting together initdb
 //	                   once and the second adopts the first one's server.
 //
+//	postgres.users     a shared flock held by every process using the server;
+//	                   Stop stops the server only in the last one (users.go)
+//	postgres.started   the pid of the server a Roundtable process started
+//
 // A server already running on the folder (left behind by a crash, or started
-// by another process) is adopted rather than started twice; Stop only stops a
-// server this Cluster started, so a process that adopted one leaves it alone.
+// by another process) is adopted rather than started twice. The last process
+// using the server stops it on Stop, if a Roundtable process started it: two
+// `roundtable migrate` runs started together both succeed and leave nothing
+// running, and a bot that adopted the server of a crashed one stops it on
+// exit, while a server a person started by hand is left alone.
 //
 // PostgreSQL refuses to run as root. When the process is root, initdb, pg_ctl
 // and the server run as the "postgres" OS user, which is given the cluster

@@ -16,13 +16,18 @@ type fileLock struct{ f *os.File }
 // lockFile waits for the exclusive lock on path, polling so that ctx can
 // cancel the wait (flock itself cannot be interrupted by a context).
 func lockFile(ctx context.Context, path string) (*fileLock, error) {
+	return flockFile(ctx, path, syscall.LOCK_EX)
+}
+
+// flockFile waits for a flock of the given kind (LOCK_EX or LOCK_SH) on path.
+func flockFile(ctx context.Context, path string, how int) (*fileLock, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("open lock file: %w", err)
 	}
 	delay := 5 * time.Millisecond
 	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
 		if err == nil {
 			return &fileLock{f: f}, nil
 		}
@@ -42,3 +47,20 @@ func lockFile(ctx context.Context, path string) (*fileLock, error) {
 
 // unlock releases the lock; closing the descriptor drops the flock.
 func (l *fileLock) unlock() { l.f.Close() }
+
+// tryLockFile takes the exclusive lock on path if nobody holds any lock on
+// it, without waiting; ok is false when someone does.
+func tryLockFile(path string) (l *fileLock, ok bool, err error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, false, fmt.Errorf("open lock file: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, false, nil
+		}
+		return nil, false, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return &fileLock{f: f}, true, nil
+}
