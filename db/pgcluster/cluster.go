@@ -67,7 +67,6 @@ type Cluster struct {
 	socketDir   string
 	port        int
 	startedHere bool
-	pid         int       // the postmaster this Cluster started, when startedHere
 	users       *fileLock // shared lock on postgres.users while this Cluster uses the server; see users.go
 }
 
