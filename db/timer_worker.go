@@ -181,7 +181,9 @@ func (w *TimerWorker) Run(ctx context.Context) error {
 			w.sleep(ctx, timer, time.Now().Add(w.opts.PollInterval), wakeOnFinished, wake, finished)
 			continue
 		}
-		now := w.now()
+		// The same instant on both clocks: now (d.Now, which due times are
+		// written in) for the database, started for local sleeps.
+		now, started := w.now(), time.Now()
 		var claimed []claimedTimer
 		var next time.Time
 		var err error
@@ -190,7 +192,7 @@ func (w *TimerWorker) Run(ctx context.Context) error {
 		}
 		if err == nil {
 			token := fmt.Sprintf("%s/%s/%d", w.opts.Name, w.instance, w.claims.Add(1))
-			claimed, next, err = q.claimDue(ctx, now, free, token, now.Add(w.opts.Lease), time.Now().Add(w.opts.Lease))
+			claimed, next, err = q.claimDue(ctx, now, free, token, now.Add(w.opts.Lease), started.Add(w.opts.Lease))
 		}
 		for _, c := range claimed {
 			inFlight.Add(1)
@@ -218,9 +220,9 @@ func (w *TimerWorker) Run(ctx context.Context) error {
 		default:
 			// Everything claimable is claimed: sleep until the next one.
 			errDelay = 0
-			wakeAt := time.Now().Add(w.opts.PollInterval)
+			wakeAt := started.Add(w.opts.PollInterval)
 			if !next.IsZero() {
-				wakeAt = earlier(wakeAt, time.Now().Add(next.Sub(now)))
+				wakeAt = earlier(wakeAt, started.Add(next.Sub(now)))
 			}
 			w.sleep(ctx, timer, wakeAt, wakeOnNotify, wake, finished)
 		}
