@@ -60,7 +60,7 @@ func (e *Emulator) controlInteraction(w http.ResponseWriter, r *http.Request) {
 	it, ok := e.st.interactions[r.PathValue("id")]
 	var resp *Response
 	if ok {
-		resp, _ = e.responseLocked(it)
+		resp, _ = e.st.InteractionResponse(it.id)
 	}
 	failed := ok && (it.failed || (!it.responded && e.expired(it, e.cfg.now())))
 	e.mu.Unlock()

@@ -128,10 +128,16 @@ func (e *Emulator) serveGateway(w http.ResponseWriter, r *http.Request) {
 			}
 			return
 		}
-		e.mu.Lock()
-		e.handleOpLocked(c, msg)
-		e.mu.Unlock()
+		e.handleOp(c, msg)
 	}
+}
+
+// handleOp runs one client opcode under the lock; deferring the unlock
+// keeps the emulator usable even if handling panics.
+func (e *Emulator) handleOp(c *gwConn, msg []byte) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.handleOpLocked(c, msg)
 }
 
 func asCloseError(err error, target **websocket.CloseError) bool {

@@ -93,10 +93,6 @@ func (e *Emulator) expired(it *interaction, now time.Time) bool {
 	return now.Sub(it.created) > e.cfg.interactionDeadline
 }
 
-func (e *Emulator) responseLocked(it *interaction) (*Response, bool) {
-	return e.st.InteractionResponse(it.id)
-}
-
 // InteractionResponse returns how the app answered an interaction so far,
 // and false while it has not.
 func (s *State) InteractionResponse(id string) (*Response, bool) {
@@ -122,7 +118,7 @@ func (s *State) InteractionResponse(id string) (*Response, bool) {
 func (i *Interaction) Response() (*Response, bool) {
 	i.e.mu.Lock()
 	defer i.e.mu.Unlock()
-	return i.e.responseLocked(i.e.st.interactions[i.ID])
+	return i.e.st.InteractionResponse(i.ID)
 }
 
 // WaitResponse waits for the app's initial response and fails the test if
@@ -131,7 +127,7 @@ func (i *Interaction) WaitResponse(t testing.TB, timeout time.Duration) *Respons
 	t.Helper()
 	var out *Response
 	ok := i.e.waitUntil(timeout, func() bool {
-		r, ok := i.e.responseLocked(i.e.st.interactions[i.ID])
+		r, ok := i.e.st.InteractionResponse(i.ID)
 		out = r
 		return ok
 	})
@@ -144,15 +140,18 @@ func (i *Interaction) WaitResponse(t testing.TB, timeout time.Duration) *Respons
 func (e *Emulator) interactionName(id string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.st.interactions[id].name
+	if it, ok := e.st.interactions[id]; ok {
+		return it.name
+	}
+	return "unknown"
 }
 
 // Failed reports whether the member saw this interaction fail.
 func (i *Interaction) Failed() bool {
 	i.e.mu.Lock()
 	defer i.e.mu.Unlock()
-	it := i.e.st.interactions[i.ID]
-	return it.failed || (!it.responded && i.e.expired(it, i.e.cfg.now()))
+	it, ok := i.e.st.interactions[i.ID]
+	return ok && (it.failed || (!it.responded && i.e.expired(it, i.e.cfg.now())))
 }
 
 // FailedInteractions lists the interactions members saw fail so far.

@@ -50,7 +50,10 @@ func (e *Emulator) interactionCallback(c *call) (int, any, *apiError) {
 			return 0, nil, errInvalidJSON()
 		}
 	}
-	ch := e.st.channels[it.channelID]
+	ch, ok := e.st.channels[it.channelID]
+	if !ok {
+		return 0, nil, errUnknownChannel() // deleted since the member acted
+	}
 	switch req.Type {
 	case discordgo.InteractionResponseChannelMessageWithSource:
 		m, err := e.newMessage(ch, e.st.bot, &msg, files, c.now)

@@ -104,12 +104,7 @@ func (e *Emulator) route(method, path string, h handlerFunc) {
 				writeAPIError(w, newAPIError(400, 0, "400: Bad Request"))
 				return
 			}
-			e.mu.Lock()
-			status, v, apiErr := h(&call{r: r, body: body, now: e.cfg.now()})
-			if apiErr == nil {
-				e.notifyLocked()
-			}
-			e.mu.Unlock()
+			status, v, apiErr := e.serveLocked(h, &call{r: r, body: body})
 			if apiErr != nil {
 				writeAPIError(w, apiErr)
 				return
@@ -117,6 +112,25 @@ func (e *Emulator) route(method, path string, h handlerFunc) {
 			writeJSON(w, status, v)
 		})
 	}
+}
+
+// serveLocked runs a handler under the lock. A handler bug must not leave
+// the emulator locked for every later request, so a panic becomes a 500
+// that names it.
+func (e *Emulator) serveLocked(h handlerFunc, c *call) (status int, v any, apiErr *apiError) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	defer func() {
+		if p := recover(); p != nil {
+			status, v, apiErr = 0, nil, newAPIError(http.StatusInternalServerError, 0, fmt.Sprintf("500: emulator bug: %v", p))
+		}
+	}()
+	c.now = e.cfg.now()
+	status, v, apiErr = h(c)
+	if apiErr == nil {
+		e.notifyLocked()
+	}
+	return status, v, apiErr
 }
 
 func (e *Emulator) registerRoutes() {
