@@ -13,6 +13,18 @@
 //	resp := inter.WaitResponse(t, 2*time.Second)
 //	e.WaitFor(t, time.Second, func(st *discordtest.State) bool { return len(st.Messages(id)) == 1 })
 //
+// Simulated members (Members, Member, Owner, AddMember) act as people in
+// the client would, through the same checks: RunCommand (with "group sub"
+// paths and typed options), Autocomplete, ClickButton, ChooseSelect,
+// SubmitModal, JoinVoice, LeaveVoice, Say and DM. Interaction actions return
+// an *Interaction whose WaitResponse, Response and Failed tell what the app
+// answered. Tests assert on the state through Channels, Threads, Messages,
+// Overwrites, CanSee, Visible, Permissions, VoiceChannelOf, Commands,
+// ScheduledEvents, Roles, GuildMember, FailedInteractions, Requests (every
+// REST call with its route template and bodies), or on anything the State
+// offers with WaitFor and View. NewSession, Open and HTTPClient wire a
+// discordgo session the caller configures itself.
+//
 // The seed: an application with a bot user and token; a guild with an
 // owner, WithMembers(n) ordinary members (default 3), the @everyone role
 // (EveryonePermissions), a managed bot role (BotPermissions), a text
@@ -34,6 +46,10 @@
 // MESSAGE_CONTENT, message content is empty except in DMs, the bot's own
 // messages and messages mentioning it.
 //
+// Objects are stored as discordgo's types and sent as Discord sends them:
+// message components kept (discordgo's Message drops them when marshalled),
+// unset snowflakes as null, no OAuth-only user fields.
+//
 // The gateway speaks JSON over gorilla/websocket: Hello, Identify (4004 on
 // a bad token, 4014 on privileged intents the application has not
 // enabled), READY, GUILD_CREATE per guild, heartbeats, Resume with replay
@@ -42,9 +58,10 @@
 //
 // # Standalone
 //
-// NewServer builds an emulator without a testing.T; Serve it on a listener
-// and point a bot at Seed().APIBase (REST) — GET /api/v9/gateway answers
-// the ws:// gateway URL. A small JSON control API lets a person or a script
+// NewServer builds an emulator without a testing.T; Start it on a listener
+// (in the background, Seed ready at once) or Serve it (blocking), Close it
+// when done, and point a bot at Seed().APIBase (REST) with Seed().Token;
+// GET /api/v9/gateway answers the ws:// gateway URL. A small JSON control API lets a person or a script
 // act as members:
 //
 //	GET  /_emulator/seed                      the SeedInfo
