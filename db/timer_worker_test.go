@@ -408,3 +408,40 @@ func TestTimerWorkerFiresATimerWhoseLeaseRanOut(t *testing.T) {
 	}, db.TimerWorkerOptions{Logger: timerTestLogger(t)}))
 	fired.waitFor(t, "the orphaned timer", func(m map[string]int) bool { return m["run:1:end"] == 1 })
 }
+
+// A run paused while its timer's handler runs stays paused when the handler
+// fails: the retry's wait becomes the time left, not a due time.
+func TestTimerWorkerFailureWhilePausedStaysPaused(t *testing.T) {
+	d := dbtest.New(t)
+	s := db.NewTimerStore(d)
+	started, fail := make(chan struct{}), make(chan struct{})
+	startTimerWorker(t, db.NewTimerWorker(d, func(ctx context.Context, tm db.Timer) error {
+		close(started)
+		<-fail
+		return errors.New("discord is down")
+	}, db.TimerWorkerOptions{
+		Logger:       timerTestLogger(t),
+		RetryBackoff: func(int) time.Duration { return time.Hour },
+	}))
+	scheduleTimer(t, s, "run:1:end", time.Now())
+	select {
+	case <-started:
+	case <-time.After(fireTimeout):
+		t.Fatal("the handler never started")
+	}
+	if n, err := s.Pause(context.Background(), "run:1:", time.Now()); err != nil || n != 1 {
+		t.Fatalf("Pause = %d, %v; want 1", n, err)
+	}
+	close(fail)
+
+	var tm db.Timer
+	for deadline := time.Now().Add(fireTimeout); ; time.Sleep(20 * time.Millisecond) {
+		if tm = getTimer(t, s, "run:1:end"); tm.Attempts > 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	wantPaused(t, tm, time.Hour)
+	if tm.Attempts != 1 {
+		t.Fatalf("attempts = %d, want 1", tm.Attempts)
+	}
+}
