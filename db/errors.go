@@ -49,21 +49,50 @@ func translate(err error, what string) error {
 	if errors.As(err, &domain) {
 		return err
 	}
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	switch classify(err) {
+	case kindNotFound:
 		return fmt.Errorf("%w: %w", workshop.Errorf(workshop.ENOTFOUND, "No such %s.", what), err)
-	case unavailable(err):
+	case kindUnavailable:
 		return fmt.Errorf("%w: %w", workshop.Errorf(workshop.EUNAVAILABLE, msgUnavailable), err)
+	case kindConflict:
+		return fmt.Errorf("%w: %w", workshop.Errorf(workshop.ECONFLICT, "That %s already exists.", what), err)
+	case kindInvalid:
+		return fmt.Errorf("%w: %w", workshop.Errorf(workshop.EINVALID, "That %s is not valid.", what), err)
+	}
+	return err
+}
+
+// errorKind is what a driver error means to a caller, whatever the domain:
+// each domain's translation maps it to its own error codes.
+type errorKind int
+
+const (
+	kindOther       errorKind = iota // not a condition the stores react to
+	kindNotFound                     // sql.ErrNoRows
+	kindConflict                     // unique or exclusion violation
+	kindInvalid                      // check, foreign key, not null, bad literal
+	kindUnavailable                  // the server is not there right now
+)
+
+// classify sorts a driver error into an errorKind (see translate).
+func classify(err error) errorKind {
+	switch {
+	case err == nil:
+		return kindOther
+	case errors.Is(err, sql.ErrNoRows):
+		return kindNotFound
+	case unavailable(err):
+		return kindUnavailable
 	}
 	if e := pq.As(err); e != nil {
 		switch e.Code {
 		case codeUniqueViolation, codeExclusionViolation:
-			return fmt.Errorf("%w: %w", workshop.Errorf(workshop.ECONFLICT, "That %s already exists.", what), err)
+			return kindConflict
 		case codeCheckViolation, codeForeignKeyViolation, codeNotNullViolation, codeInvalidText:
-			return fmt.Errorf("%w: %w", workshop.Errorf(workshop.EINVALID, "That %s is not valid.", what), err)
+			return kindInvalid
 		}
 	}
-	return err
+	return kindOther
 }
 
 // unavailable reports errors that mean "the server is not there right now":
