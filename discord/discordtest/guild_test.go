@@ -179,3 +179,28 @@ func TestMessagePagination(t *testing.T) {
 		t.Fatal("around")
 	}
 }
+
+func TestReorderActiveThreadsAndApplication(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t)
+	seed := e.Seed()
+	s := e.Session(t)
+	if err := s.GuildChannelsReorder(seed.GuildID, []*discordgo.Channel{{ID: seed.VoiceChannelID, Position: 0}, {ID: seed.TextChannelID, Position: 1}}); err != nil {
+		t.Fatalf("reorder: %v", err)
+	}
+	if chs := e.Channels(seed.GuildID); chs[0].ID != seed.VoiceChannelID && chs[1].ID != seed.VoiceChannelID {
+		t.Fatalf("voice channel not moved up: %v", chs)
+	}
+	th, err := s.ThreadStart(seed.TextChannelID, "active", discordgo.ChannelTypeGuildPublicThread, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.GuildThreadsActive(seed.GuildID)
+	if err != nil || len(list.Threads) != 1 || list.Threads[0].ID != th.ID || len(list.Members) != 1 {
+		t.Fatalf("active threads: %+v %v", list, err)
+	}
+	app, err := s.Application("@me")
+	if err != nil || app.ID != seed.ApplicationID {
+		t.Fatalf("application: %+v %v", app, err)
+	}
+}

@@ -2,6 +2,7 @@ package discordtest
 
 import (
 	"net/http"
+	"sort"
 	"strconv"
 
 	"github.com/bwmarrin/discordgo"
@@ -17,6 +18,8 @@ func (e *Emulator) guildRoutes() {
 	e.route("GET", "/guilds/{guild_id}", e.getGuild)
 	e.route("GET", "/guilds/{guild_id}/channels", e.listGuildChannels)
 	e.route("POST", "/guilds/{guild_id}/channels", e.createGuildChannel)
+	e.route("PATCH", "/guilds/{guild_id}/channels", e.reorderChannels)
+	e.route("GET", "/guilds/{guild_id}/threads/active", e.activeThreads)
 	e.route("GET", "/guilds/{guild_id}/roles", e.listRoles)
 	e.route("POST", "/guilds/{guild_id}/roles", e.createRole)
 }
@@ -127,6 +130,70 @@ func (e *Emulator) createGuildChannel(c *call) (int, any, *apiError) {
 	}
 	e.dispatchLocked("CHANNEL_CREATE", ch)
 	return http.StatusCreated, ch, nil
+}
+
+// reorderChannels is PATCH /guilds/{id}/channels (Modify Guild Channel
+// Positions): MANAGE_CHANNELS; each change may also move a channel into a
+// category, which must have room.
+func (e *Emulator) reorderChannels(c *call) (int, any, *apiError) {
+	g, err := e.guildOf(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	var req []struct {
+		ID       string           `json:"id"`
+		Position optional[int]    `json:"position"`
+		ParentID optional[string] `json:"parent_id"`
+	}
+	if err := c.decode(&req); err != nil {
+		return 0, nil, err
+	}
+	if e.st.basePermissions(g.g.ID, e.st.bot.ID)&discordgo.PermissionManageChannels == 0 {
+		return 0, nil, errMissingPermissions()
+	}
+	for i, r := range req {
+		ch, ok := e.st.channels[r.ID]
+		if !ok || ch.GuildID != g.g.ID || ch.IsThread() {
+			return 0, nil, errInvalidForm(strconv.Itoa(i)+".id", "CHANNEL_INVALID", "Unknown channel")
+		}
+		if r.ParentID.Set && !r.ParentID.Null && r.ParentID.Value != "" {
+			if err := e.checkParent(g, r.ParentID.Value, ch.Type, ch.ID); err != nil {
+				return 0, nil, err
+			}
+		}
+	}
+	for _, r := range req {
+		ch := e.st.channels[r.ID]
+		if r.Position.Set && !r.Position.Null {
+			ch.Position = r.Position.Value
+		}
+		if r.ParentID.Set {
+			ch.ParentID = r.ParentID.Value
+		}
+		e.dispatchLocked("CHANNEL_UPDATE", ch)
+	}
+	return http.StatusNoContent, nil, nil
+}
+
+// activeThreads is GET /guilds/{id}/threads/active: the unarchived threads
+// the bot can see, with the bot's own thread memberships.
+func (e *Emulator) activeThreads(c *call) (int, any, *apiError) {
+	g, err := e.guildOf(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	threads := []*discordgo.Channel{}
+	members := []*discordgo.ThreadMember{}
+	for _, ch := range e.st.channels {
+		if ch.IsThread() && ch.GuildID == g.g.ID && !ch.ThreadMetadata.Archived && e.st.CanSee(ch.ID, e.st.bot.ID) {
+			threads = append(threads, ch)
+			if tm, ok := e.st.threadMembers[ch.ID][e.st.bot.ID]; ok {
+				members = append(members, tm)
+			}
+		}
+	}
+	sort.Slice(threads, func(i, j int) bool { return idLess(threads[i].ID, threads[j].ID) })
+	return http.StatusOK, map[string]any{"threads": threads, "members": members}, nil
 }
 
 func validateChannelName(name string) *apiError {

@@ -18,6 +18,8 @@ func (e *Emulator) userRoutes() {
 		return http.StatusOK, u, nil
 	})
 	e.route("POST", "/users/@me/channels", e.createDM)
+	e.route("GET", "/applications/{application_id}", e.getApplication)
+	e.route("GET", "/oauth2/applications/{application_id}", e.getApplication) // discordgo's Application()
 }
 
 // createDM opens (or returns) the bot's DM channel with a user.
@@ -40,4 +42,17 @@ func (e *Emulator) createDM(c *call) (int, any, *apiError) {
 	e.st.channels[ch.ID] = ch
 	e.st.dms[u.ID] = ch.ID
 	return http.StatusOK, ch, nil
+}
+
+// getApplication is GET /applications/@me and /oauth2/applications/@me
+// (or the application's own ID).
+func (e *Emulator) getApplication(c *call) (int, any, *apiError) {
+	if id := c.param("application_id"); id != "@me" && id != e.st.app.ID {
+		return 0, nil, errMissingAccess()
+	}
+	return http.StatusOK, map[string]any{
+		"id": e.st.app.ID, "name": e.st.app.Name, "description": "", "icon": nil,
+		"bot_public": false, "bot_require_code_grant": false, "bot": e.st.bot,
+		"flags": applicationFlags(e.st.app.PrivilegedIntents), "verify_key": "", "team": nil,
+	}, nil
 }
