@@ -566,6 +566,9 @@ func (m *SimMember) Say(channelID, content string) (*discordgo.Message, error) {
 		return nil, apiErr
 	}
 	m.e.storeMessage(msg)
+	if ch.IsThread() {
+		m.e.joinThreadLocked(ch, m.UserID, m.e.cfg.now())
+	}
 	m.e.dispatchMessageLocked("MESSAGE_CREATE", msg)
 	m.e.notifyLocked()
 	return clone(msg), nil

@@ -74,3 +74,58 @@ func TestPermissionComputation(t *testing.T) {
 		t.Error("thread member with access to the parent cannot see the thread")
 	}
 }
+
+// TestPermissionSyncing: a channel synced to its category follows the
+// category's overwrite changes; one with its own overwrites does not.
+func TestPermissionSyncing(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t)
+	seed := e.Seed()
+	s := e.Session(t)
+	var view int64 = discordgo.PermissionViewChannel
+	hidden := []*discordgo.PermissionOverwrite{
+		{ID: seed.GuildID, Type: discordgo.PermissionOverwriteTypeRole, Deny: view},
+		{ID: seed.BotUserID, Type: discordgo.PermissionOverwriteTypeMember, Allow: view},
+	}
+	cat, err := s.GuildChannelCreateComplex(seed.GuildID, discordgo.GuildChannelCreateData{Name: "Rooms", Type: discordgo.ChannelTypeGuildCategory, PermissionOverwrites: hidden})
+	if err != nil {
+		t.Fatal(err)
+	}
+	synced, err := s.GuildChannelCreateComplex(seed.GuildID, discordgo.GuildChannelCreateData{Name: "synced", Type: discordgo.ChannelTypeGuildText, ParentID: cat.ID, PermissionOverwrites: hidden})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := s.GuildChannelCreateComplex(seed.GuildID, discordgo.GuildChannelCreateData{Name: "own", Type: discordgo.ChannelTypeGuildText, ParentID: cat.ID,
+		PermissionOverwrites: append(hidden[:2:2], &discordgo.PermissionOverwrite{ID: seed.MemberIDs[1], Type: discordgo.PermissionOverwriteTypeMember, Allow: view})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := seed.MemberIDs[0]
+	if err := s.ChannelPermissionSet(cat.ID, member, discordgo.PermissionOverwriteTypeMember, view, 0); err != nil {
+		t.Fatal(err)
+	}
+	if !e.CanSee(synced.ID, member) {
+		t.Error("synced child did not follow its category")
+	}
+	if e.CanSee(own.ID, member) {
+		t.Error("a de-synced child must keep its own overwrites")
+	}
+}
+
+func TestSendingJoinsThread(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t)
+	seed := e.Seed()
+	s := e.Session(t)
+	th, err := s.ThreadStart(seed.TextChannelID, "public", discordgo.ChannelTypeGuildPublicThread, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := e.Members()[0]
+	if _, err := member.Say(th.ID, "joining by talking"); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.ThreadMembers(th.ID); len(got) != 2 {
+		t.Fatalf("thread members = %v, want the bot and the member", got)
+	}
+}

@@ -122,8 +122,12 @@ func (e *Emulator) modifyChannel(c *call) (int, any, *apiError) {
 		}
 		next.PermissionOverwrites = ows
 	}
+	synced := e.syncedChildrenLocked(ch)
 	*ch = *next
 	e.dispatchLocked("CHANNEL_UPDATE", ch)
+	if req.PermissionOverwrites.Set {
+		e.resyncLocked(ch, synced)
+	}
 	return http.StatusOK, ch, nil
 }
 
@@ -228,6 +232,7 @@ func (e *Emulator) putOverwrite(c *call) (int, any, *apiError) {
 	if err != nil {
 		return 0, nil, err
 	}
+	synced := e.syncedChildrenLocked(ch)
 	replaced := false
 	for i, o := range ch.PermissionOverwrites {
 		if o.ID == req.ID {
@@ -239,6 +244,7 @@ func (e *Emulator) putOverwrite(c *call) (int, any, *apiError) {
 		ch.PermissionOverwrites = append(ch.PermissionOverwrites, ows[0])
 	}
 	e.dispatchLocked("CHANNEL_UPDATE", ch)
+	e.resyncLocked(ch, synced)
 	return http.StatusNoContent, nil, nil
 }
 
@@ -247,10 +253,12 @@ func (e *Emulator) deleteOverwrite(c *call) (int, any, *apiError) {
 	if err != nil {
 		return 0, nil, err
 	}
+	synced := e.syncedChildrenLocked(ch)
 	for i, o := range ch.PermissionOverwrites {
 		if o.ID == c.param("overwrite_id") {
 			ch.PermissionOverwrites = append(ch.PermissionOverwrites[:i:i], ch.PermissionOverwrites[i+1:]...)
 			e.dispatchLocked("CHANNEL_UPDATE", ch)
+			e.resyncLocked(ch, synced)
 			break
 		}
 	}

@@ -141,9 +141,10 @@ func (e *Emulator) reorderChannels(c *call) (int, any, *apiError) {
 		return 0, nil, err
 	}
 	var req []struct {
-		ID       string           `json:"id"`
-		Position optional[int]    `json:"position"`
-		ParentID optional[string] `json:"parent_id"`
+		ID              string           `json:"id"`
+		Position        optional[int]    `json:"position"`
+		ParentID        optional[string] `json:"parent_id"`
+		LockPermissions *bool            `json:"lock_permissions"`
 	}
 	if err := c.decode(&req); err != nil {
 		return 0, nil, err
@@ -169,6 +170,10 @@ func (e *Emulator) reorderChannels(c *call) (int, any, *apiError) {
 		}
 		if r.ParentID.Set {
 			ch.ParentID = r.ParentID.Value
+			// lock_permissions syncs the overwrites with the new parent.
+			if parent, ok := e.st.channels[ch.ParentID]; ok && r.LockPermissions != nil && *r.LockPermissions {
+				ch.PermissionOverwrites = cloneAll(parent.PermissionOverwrites)
+			}
 		}
 		e.dispatchLocked("CHANNEL_UPDATE", ch)
 	}

@@ -76,6 +76,9 @@ func (e *Emulator) createMessage(c *call) (int, any, *apiError) {
 		e.dispatchLocked("THREAD_UPDATE", ch)
 	}
 	e.storeMessage(m)
+	if ch.IsThread() {
+		e.joinThreadLocked(ch, e.st.bot.ID, c.now)
+	}
 	e.dispatchMessageLocked("MESSAGE_CREATE", m)
 	return http.StatusOK, m, nil
 }

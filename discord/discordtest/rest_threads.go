@@ -243,16 +243,26 @@ func (e *Emulator) addThreadMember(c *call) (int, any, *apiError) {
 	if !e.botCan(th.ID, discordgo.PermissionSendMessagesInThreads) {
 		return 0, nil, errMissingPermissions()
 	}
+	e.joinThreadLocked(th, uid, c.now)
+	return http.StatusNoContent, nil, nil
+}
+
+// joinThreadLocked makes a user a thread member (no-op if it is one),
+// emitting THREAD_MEMBERS_UPDATE. Sending a message in a thread joins it
+// too (resources-channel.mdx).
+func (e *Emulator) joinThreadLocked(th *discordgo.Channel, uid string, now time.Time) {
 	if _, ok := e.st.threadMembers[th.ID][uid]; ok {
-		return http.StatusNoContent, nil, nil
+		return
 	}
-	tm := &discordgo.ThreadMember{ID: th.ID, UserID: uid, JoinTimestamp: c.now.UTC()}
+	if e.st.threadMembers[th.ID] == nil {
+		e.st.threadMembers[th.ID] = map[string]*discordgo.ThreadMember{}
+	}
+	tm := &discordgo.ThreadMember{ID: th.ID, UserID: uid, JoinTimestamp: now.UTC()}
 	e.st.threadMembers[th.ID][uid] = tm
 	th.MemberCount = len(e.st.threadMembers[th.ID])
 	added := map[string]any{"id": th.ID, "user_id": uid, "join_timestamp": tm.JoinTimestamp, "flags": 0,
 		"member": e.st.guilds[th.GuildID].members[uid]}
 	e.dispatchThreadMembersLocked(th, []any{added}, nil)
-	return http.StatusNoContent, nil, nil
 }
 
 // removeThreadMember: leaving with @me, or removing others with
