@@ -22,7 +22,7 @@ type watchedConn struct {
 }
 
 func newWatchedConn(c net.Conn, onClose func(code int)) *watchedConn {
-	return &watchedConn{Conn: c, frames: frameWatcher{onClose: onClose}}
+	return &watchedConn{Conn: c, frames: frameWatcher{onClose: onClose, inHandshake: true}}
 }
 
 func (c *watchedConn) Read(p []byte) (int, error) {
@@ -37,14 +37,25 @@ func (c *watchedConn) Read(p []byte) (int, error) {
 // section 5.2) and calls onClose with the status code of each close frame.
 type frameWatcher struct {
 	onClose func(code int)
-	header  []byte // bytes of the current frame header read so far
-	skip    uint64 // payload bytes still to pass over
-	close   []byte // payload of a close frame being read
-	inClose bool
+	// inHandshake is true while the server's HTTP upgrade response (which
+	// precedes the first frame on the same connection) is still arriving.
+	inHandshake bool
+	tail        uint32 // the last four bytes of the handshake, to spot its end
+	header      []byte // bytes of the current frame header read so far
+	skip        uint64 // payload bytes still to pass over
+	close       []byte // payload of a close frame being read
+	inClose     bool
 }
 
 // feed consumes the next chunk of the stream.
 func (w *frameWatcher) feed(b []byte) {
+	for w.inHandshake && len(b) > 0 {
+		w.tail = w.tail<<8 | uint32(b[0])
+		b = b[1:]
+		if w.tail == 0x0d0a0d0a { // "\r\n\r\n" ends the HTTP headers
+			w.inHandshake = false
+		}
+	}
 	for len(b) > 0 {
 		if w.skip > 0 {
 			n := uint64(len(b))

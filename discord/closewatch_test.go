@@ -29,6 +29,7 @@ func closeFrame(code uint16, reason string) []byte {
 
 func TestFrameWatcherFindsCloseCodesAcrossFrameSizesAndChunks(t *testing.T) {
 	var stream bytes.Buffer
+	stream.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
 	stream.Write(frame(0x1, []byte(`{"op":10}`)))
 	stream.Write(frame(0x2, bytes.Repeat([]byte{0x88}, 300)))   // 16-bit length; bytes that look like close headers
 	stream.Write(frame(0x1, bytes.Repeat([]byte("x"), 70_000))) // 64-bit length
@@ -37,7 +38,7 @@ func TestFrameWatcherFindsCloseCodesAcrossFrameSizesAndChunks(t *testing.T) {
 
 	for _, chunk := range []int{1, 2, 3, 7, 125, 4096, stream.Len()} {
 		var got []int
-		w := frameWatcher{onClose: func(code int) { got = append(got, code) }}
+		w := frameWatcher{onClose: func(code int) { got = append(got, code) }, inHandshake: true}
 		data := stream.Bytes()
 		for len(data) > 0 {
 			n := min(chunk, len(data))

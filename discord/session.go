@@ -104,8 +104,10 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 
 	opened := make(chan error, 1)
 	go func() { opened <- dg.Open() }() // bounded by the dialer's and helloDeadline's timeouts
+	openDone := false
 	select {
 	case err = <-opened:
+		openDone = true
 		if err != nil {
 			err = fmt.Errorf("cannot open Discord's gateway via %s: %w", opts.APIBase, err)
 		}
@@ -122,19 +124,31 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 		}
 	}
 	if err != nil {
+		// A close code says best what went wrong, whichever way it surfaced.
+		select {
+		case fatal := <-s.fatal:
+			err = fatal
+		default:
+		}
 		removeReady()
+		if openDone {
+			opened = nil
+		}
 		s.closeWhenOpened(opened)
 		return nil, err
 	}
 	return s, nil
 }
 
-// closeWhenOpened closes the session once a pending Open has returned, so no
-// goroutine of discordgo's outlives a failed Connect.
+// closeWhenOpened closes the session once a pending Open has returned (nil
+// when it already has), so no goroutine of discordgo's outlives a failed
+// Connect.
 func (s *Session) closeWhenOpened(opened <-chan error) {
-	select {
-	case <-opened:
-	case <-time.After(helloDeadline + 5*time.Second):
+	if opened != nil {
+		select {
+		case <-opened:
+		case <-time.After(helloDeadline + 5*time.Second):
+		}
 	}
 	if err := s.Session.Close(); err != nil && !errors.Is(err, discordgo.ErrWSNotFound) {
 		s.log.Debug("closing discord session after a failed connect", "err", err)

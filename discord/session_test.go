@@ -9,6 +9,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/roundtable-bot/roundtable/discord/discordtest"
 )
 
 func TestConnectFailsClearlyWhenDiscordIsUnreachable(t *testing.T) {
@@ -74,5 +78,32 @@ func TestRewriteTransportRedirectsDiscordRequests(t *testing.T) {
 	resp.Body.Close()
 	if gotPath != "/proxy/api/v9/users/@me" {
 		t.Fatalf("path = %q", gotPath)
+	}
+}
+
+func TestConnectStopsOnDisallowedIntents(t *testing.T) {
+	e := discordtest.New(t, discordtest.WithPrivilegedIntents(0))
+	base := strings.TrimSuffix(e.Seed().APIBase, "/api/v9")
+	_, err := Connect(context.Background(), Options{
+		Token:   e.Seed().Token,
+		APIBase: base,
+		Intents: Intents | discordgo.IntentsGuildMembers, // privileged, and not enabled for this application
+		Timeout: 10 * time.Second,
+	})
+	if err == nil || !strings.Contains(err.Error(), "4014") || !strings.Contains(err.Error(), "Privileged Gateway Intents") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestConnectReachesReadyThroughTheEmulator(t *testing.T) {
+	e := discordtest.New(t)
+	base := strings.TrimSuffix(e.Seed().APIBase, "/api/v9")
+	s, err := Connect(context.Background(), Options{Token: e.Seed().Token, APIBase: base, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.State.User == nil || s.State.User.ID != e.Seed().BotUserID {
+		t.Fatalf("READY user = %+v", s.State.User)
 	}
 }

@@ -44,7 +44,7 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{runCommand, migrateCommand, curriculumCommand, versionCommand}
+	return []command{runCommand, migrateCommand, curriculumCommand, emulatorCommand, versionCommand}
 }
 
 // exitError carries a specific exit status through the error chain: 2 means
