@@ -2,6 +2,7 @@ package discordtest
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -118,11 +119,12 @@ func (e *Emulator) serveGateway(w http.ResponseWriter, r *http.Request) {
 		_, msg, err := ws.ReadMessage()
 		if err != nil {
 			var ce *websocket.CloseError
-			if asCloseError(err, &ce) && (ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway) {
-				// A client closing with 1000/1001 ends its session for good.
+			if errors.As(err, &ce) && (ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway) {
+				// A client closing with 1000/1001 ends its session for good
+				// (unless it has already resumed it elsewhere).
 				e.mu.Lock()
-				if c.session != nil {
-					delete(e.gw.sessions, c.session.id)
+				if s := c.session; s != nil && (s.conn == c || s.conn == nil) {
+					delete(e.gw.sessions, s.id)
 				}
 				e.mu.Unlock()
 			}
@@ -138,14 +140,6 @@ func (e *Emulator) handleOp(c *gwConn, msg []byte) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.handleOpLocked(c, msg)
-}
-
-func asCloseError(err error, target **websocket.CloseError) bool {
-	ce, ok := err.(*websocket.CloseError)
-	if ok {
-		*target = ce
-	}
-	return ok
 }
 
 func (e *Emulator) handleOpLocked(c *gwConn, msg []byte) {

@@ -2,6 +2,7 @@ package discordtest
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -246,9 +247,13 @@ func symmetricDifference(a, b []string) []string {
 }
 
 func sortIDs(ids []string) {
-	for i := 1; i < len(ids); i++ {
-		for j := i; j > 0 && idLess(ids[j], ids[j-1]); j-- {
-			ids[j], ids[j-1] = ids[j-1], ids[j]
+	slices.SortFunc(ids, func(a, b string) int {
+		switch {
+		case idLess(a, b):
+			return -1
+		case idLess(b, a):
+			return 1
 		}
-	}
+		return 0
+	})
 }

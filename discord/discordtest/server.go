@@ -43,6 +43,10 @@ type Emulator struct {
 	onViolation atomic.Pointer[func(ratelimit.Violation)]
 }
 
+// requestLogLimit bounds the request log of a long-running standalone
+// emulator; when full, the older half is dropped.
+const requestLogLimit = 100000
+
 // Request is one REST request the emulator answered.
 type Request struct {
 	Time         time.Time
@@ -224,6 +228,9 @@ func (e *Emulator) logRequests(next http.Handler) http.Handler {
 		rec := &recorder{header: http.Header{}, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		e.mu.Lock()
+		if len(e.requests) >= requestLogLimit {
+			e.requests = append(e.requests[:0:0], e.requests[len(e.requests)-requestLogLimit/2:]...)
+		}
 		e.requests = append(e.requests, Request{
 			Time: e.cfg.now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Route: route,
 			ContentType: r.Header.Get("Content-Type"), Body: body, Status: rec.status, ResponseBody: rec.body.Bytes(),
@@ -251,7 +258,8 @@ func (r *recorder) Header() http.Header         { return r.header }
 func (r *recorder) WriteHeader(status int)      { r.status = status }
 func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
 
-// Requests returns the REST requests answered so far, oldest first.
+// Requests returns the REST requests answered so far, oldest first (the
+// most recent 50,000 to 100,000 once the log has filled).
 func (e *Emulator) Requests() []Request {
 	e.mu.Lock()
 	defer e.mu.Unlock()
