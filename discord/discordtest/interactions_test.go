@@ -272,3 +272,21 @@ func TestTokenLifetime(t *testing.T) {
 		t.Fatalf("followup after 16 min: code %d, want 50027", code)
 	}
 }
+
+func TestDefaultMemberPermissions(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t)
+	seed := e.Seed()
+	s := e.Session(t)
+	var manageEvents int64 = discordgo.PermissionManageEvents
+	host := &discordgo.ApplicationCommand{Name: "host", Description: "Host tools", DefaultMemberPermissions: &manageEvents}
+	if _, err := s.ApplicationCommandBulkOverwrite(seed.ApplicationID, seed.GuildID, []*discordgo.ApplicationCommand{host}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Members()[0].RunCommand("host", nil, seed.TextChannelID); err == nil {
+		t.Fatal("a member without Manage Events ran a host command")
+	}
+	if _, err := e.Owner().RunCommand("host", nil, seed.TextChannelID); err != nil {
+		t.Fatalf("owner: %v", err)
+	}
+}

@@ -71,7 +71,7 @@ func (e *Emulator) AddMember(username string) *SimMember {
 func (m *SimMember) RunCommand(name string, options map[string]any, channelID string) (*Interaction, error) {
 	m.e.mu.Lock()
 	defer m.e.mu.Unlock()
-	data, err := m.e.commandDataLocked(m.GuildID, name, options, "")
+	data, err := m.e.commandDataLocked(m.GuildID, m.UserID, name, options, "")
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func (m *SimMember) RunCommand(name string, options map[string]any, channelID st
 func (m *SimMember) Autocomplete(name string, options map[string]any, focused, channelID string) (*Interaction, error) {
 	m.e.mu.Lock()
 	defer m.e.mu.Unlock()
-	data, err := m.e.commandDataLocked(m.GuildID, name, options, focused)
+	data, err := m.e.commandDataLocked(m.GuildID, m.UserID, name, options, focused)
 	if err != nil {
 		return nil, err
 	}
@@ -93,8 +93,9 @@ func (m *SimMember) Autocomplete(name string, options map[string]any, focused, c
 }
 
 // commandDataLocked builds the data of a command interaction, checking the
-// options against the registered definition as the client does.
-func (e *Emulator) commandDataLocked(guildID, name string, options map[string]any, focused string) (map[string]any, error) {
+// member may see the command and the options against the registered
+// definition, as the client does.
+func (e *Emulator) commandDataLocked(guildID, userID, name string, options map[string]any, focused string) (map[string]any, error) {
 	path := strings.Fields(name)
 	if len(path) == 0 || len(path) > 3 {
 		return nil, fmt.Errorf("command %q: want \"name [group] [subcommand]\"", name)
@@ -102,6 +103,14 @@ func (e *Emulator) commandDataLocked(guildID, name string, options map[string]an
 	cmd, err := e.findCommandLocked(guildID, path[0])
 	if err != nil {
 		return nil, err
+	}
+	// default_member_permissions hides a command from members without
+	// those guild permissions ("0": administrators only).
+	if need := cmd.DefaultMemberPermissions; need != nil {
+		base := e.st.basePermissions(guildID, userID)
+		if base&discordgo.PermissionAdministrator == 0 && (*need == 0 || base&*need != *need) {
+			return nil, fmt.Errorf("command %q needs permissions %d the member lacks", path[0], *need)
+		}
 	}
 	defs := cmd.Options
 	var chain []*discordgo.ApplicationCommandOption
