@@ -22,6 +22,7 @@ const (
 	emptyFontSize = 22
 	lineGap       = 6  // pixels between title lines
 	pageMargin    = 24 // pixels between the image's edge and the title
+	maxTitleRunes = 160
 
 	// emptyMessage is what a chart with nothing to show says, so a digest
 	// for a quiet week still carries a meaningful picture.
@@ -84,6 +85,9 @@ func drawEmpty(p *charts.Painter, left, top, right, bottom int) {
 // fitText clips s, on one line, to at most maxWidth pixels in style.
 func fitText(p *charts.Painter, s string, maxWidth int, style charts.FontStyle) string {
 	s = strings.Join(strings.Fields(s), " ")
+	if runes := []rune(s); len(runes) > maxTitleRunes {
+		s = string(runes[:maxTitleRunes]) // more never fits; this bounds the measuring below
+	}
 	if p.MeasureText(s, 0, style).Width() <= maxWidth {
 		return s
 	}
