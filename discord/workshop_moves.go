@@ -1,0 +1,324 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/roundtable-bot/roundtable/workshop"
+)
+
+// movedKey records the voice room a member was moved into (for Recall);
+// "" once they were moved back.
+func movedKey(formation int, userID string) string {
+	return "moved:" + strconv.Itoa(formation) + ":" + userID
+}
+
+// moveJob is one member move the mover makes.
+type moveJob struct {
+	guildID   string
+	userID    string
+	channelID string
+	formation int
+	recall    bool // moving back to the main voice channel
+}
+
+// mover makes one run's member moves in the background, one at a time:
+// they all share the guild's member-move limit, so doing them in parallel
+// would gain nothing, and keeping them out of Apply lets the prompts go
+// out while people are still being moved.
+type mover struct {
+	runID   int64
+	queue   []moveJob
+	busy    *moveJob // the move in flight
+	running bool     // a worker goroutine is alive
+	errs    []error  // failures since the last WaitMoves
+	changed chan struct{}
+}
+
+func (w *WorkshopEffector) moverLocked(runID int64) *mover {
+	m, ok := w.movers[runID]
+	if !ok {
+		m = &mover{runID: runID, changed: make(chan struct{})}
+		w.movers[runID] = m
+	}
+	return m
+}
+
+func (m *mover) notifyLocked() {
+	close(m.changed)
+	m.changed = make(chan struct{})
+}
+
+// enqueue adds moves, replacing any queued move of the same member, and
+// starts the worker if needed.
+func (w *WorkshopEffector) enqueue(runID int64, jobs []moveJob) {
+	if len(jobs) == 0 {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return
+	}
+	m := w.moverLocked(runID)
+	for _, j := range jobs {
+		m.queue = slices.DeleteFunc(m.queue, func(q moveJob) bool { return q.userID == j.userID })
+		m.queue = append(m.queue, j)
+	}
+	m.notifyLocked()
+	if !m.running {
+		m.running = true
+		w.wg.Add(1)
+		go w.runMover(m)
+	}
+}
+
+// runMover works through a run's queue until it is empty.
+func (w *WorkshopEffector) runMover(m *mover) {
+	defer w.wg.Done()
+	for {
+		w.mu.Lock()
+		if len(m.queue) == 0 || w.ctx.Err() != nil {
+			m.running, m.busy = false, nil
+			m.notifyLocked()
+			w.mu.Unlock()
+			return
+		}
+		j := m.queue[0]
+		m.queue = m.queue[1:]
+		m.busy = &j
+		w.mu.Unlock()
+
+		err := w.move(w.ctx, m.runID, j)
+
+		w.mu.Lock()
+		m.busy = nil
+		if err != nil && w.ctx.Err() == nil {
+			m.errs = append(m.errs, err)
+			w.log.Warn("moving a member failed", "run", m.runID, "user", j.userID, "channel", j.channelID, "err", err)
+		}
+		m.notifyLocked()
+		w.mu.Unlock()
+	}
+}
+
+// move makes one move and records it; a member who left voice meanwhile
+// (40032) is simply not moved. A 5xx is retried a few times.
+func (w *WorkshopEffector) move(ctx context.Context, runID int64, j moveJob) error {
+	var err error
+	for attempt := range 3 {
+		if attempt > 0 {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Duration(attempt) * time.Second):
+			}
+		}
+		err = w.call(ctx, []paceKey{{"moves:" + j.guildID, w.opts.MemberMoveLimit}}, func(o ...discordgo.RequestOption) error {
+			ch := j.channelID
+			return w.s.GuildMemberMove(j.guildID, j.userID, &ch, o...)
+		})
+		if err == nil || refused(err) || ctx.Err() != nil {
+			break
+		}
+	}
+	switch {
+	case restCode(err) == codeNotInVoice:
+		if j.recall {
+			return w.record(ctx, runID, movedKey(j.formation, j.userID), "")
+		}
+		return nil
+	case err != nil:
+		return explain(err, "move a member into a voice room", "Move Members")
+	case j.recall:
+		return w.record(ctx, runID, movedKey(j.formation, j.userID), "")
+	default:
+		return w.record(ctx, runID, movedKey(j.formation, j.userID), j.channelID)
+	}
+}
+
+// WaitMoves waits until the run's queued member moves are done and
+// returns the failures met since the last call.
+func (w *WorkshopEffector) WaitMoves(ctx context.Context, runID int64) error {
+	for {
+		w.mu.Lock()
+		m, ok := w.movers[runID]
+		if !ok || (len(m.queue) == 0 && m.busy == nil) {
+			var errs []error
+			if ok {
+				errs, m.errs = m.errs, nil
+			}
+			w.mu.Unlock()
+			return errors.Join(errs...)
+		}
+		changed := m.changed
+		w.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-changed:
+		}
+	}
+}
+
+// voiceChannelOf is the voice channel the member is in per the session's
+// State, or "".
+func (w *WorkshopEffector) voiceChannelOf(guildID, userID string) string {
+	if w.s.State == nil {
+		return ""
+	}
+	vs, err := w.s.State.VoiceState(guildID, userID)
+	if err != nil || vs == nil {
+		return ""
+	}
+	return vs.ChannelID
+}
+
+// moveMembers queues the moves of the members in voice and posts, in the
+// main channel, a link to their room for the others. Without the Move
+// Members permission everyone gets a link and the host is told which
+// permission is missing.
+func (w *WorkshopEffector) moveMembers(ctx context.Context, r *workshop.Run, mm workshop.MoveMembers) error {
+	canMove := !w.lacks(r, discordgo.PermissionVoiceMoveMembers)
+	var jobs []moveJob
+	links := map[string][]string{} // voice room -> members to send a link
+	var order []string
+	for _, mv := range mm.Moves {
+		target, ok, err := w.lookup(ctx, r.ID, roomKey(mm.Formation, mv.Group, roomVoice))
+		if err != nil {
+			return err
+		}
+		if !ok || target == pending {
+			continue // the room was never made; its prompt went to the main channel
+		}
+		done, _, err := w.lookup(ctx, r.ID, movedKey(mm.Formation, mv.UserID))
+		if err != nil {
+			return err
+		}
+		current := w.voiceChannelOf(r.GuildID, mv.UserID)
+		switch {
+		case done == target || current == target:
+			continue
+		case current != "" && canMove:
+			jobs = append(jobs, moveJob{guildID: r.GuildID, userID: mv.UserID, channelID: target, formation: mm.Formation})
+		default:
+			if _, seen := links[target]; !seen {
+				order = append(order, target)
+			}
+			links[target] = append(links[target], mv.UserID)
+		}
+	}
+	w.enqueue(r.ID, jobs)
+	if len(order) == 0 {
+		return nil
+	}
+	var entries, ping []string
+	for _, ch := range order {
+		entries = append(entries, "🔊 "+channelLink(ch)+" · "+mentions(links[ch]))
+		ping = append(ping, links[ch]...)
+	}
+	header := "**Your breakout rooms are ready.** Not in a voice channel yet? Click your room to join it:"
+	if !canMove {
+		header = "**Your breakout rooms are ready.** Click your room to join it. (Hosts: I need the **Move Members** permission to move people into their rooms myself.)"
+	}
+	for i, part := range packEntries(header, entries) {
+		k := msgKey(mm.Key()) + ":links"
+		if i > 0 {
+			k += "#" + strconv.Itoa(i+1)
+		}
+		if _, err := w.postOnce(ctx, r.ID, k, r.MainChannelID, &discordgo.MessageSend{Content: part, AllowedMentions: allowUsers(ping...)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recall stops the formation's pending moves and queues moving back, to
+// the main voice channel, those the effector moved who are still in one
+// of the formation's voice rooms.
+func (w *WorkshopEffector) recall(ctx context.Context, r *workshop.Run, rc workshop.Recall) error {
+	if err := w.dropMoves(ctx, r.ID, rc.Formation); err != nil {
+		return err
+	}
+	moved, err := w.ledger.Entries(ctx, r.ID, "moved:"+strconv.Itoa(rc.Formation)+":")
+	if err != nil {
+		return err
+	}
+	rooms, err := w.ledger.Entries(ctx, r.ID, "room:"+strconv.Itoa(rc.Formation)+":")
+	if err != nil {
+		return err
+	}
+	voiceRooms := map[string]bool{}
+	for k, v := range rooms {
+		if isVoiceRoomKey(k, rc.Formation) && v != "" && v != pending {
+			voiceRooms[v] = true
+		}
+	}
+	keys := make([]string, 0, len(moved))
+	for k, v := range moved {
+		if v != "" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var jobs []moveJob
+	for _, k := range keys {
+		user := strings.TrimPrefix(k, "moved:"+strconv.Itoa(rc.Formation)+":")
+		if rc.VoiceChannelID != "" && voiceRooms[w.voiceChannelOf(r.GuildID, user)] {
+			jobs = append(jobs, moveJob{guildID: r.GuildID, userID: user, channelID: rc.VoiceChannelID, formation: rc.Formation, recall: true})
+			continue
+		}
+		// Left the room by themselves, or there is nowhere to go back to.
+		if err := w.record(ctx, r.ID, k, ""); err != nil {
+			return err
+		}
+	}
+	w.enqueue(r.ID, jobs)
+	return nil
+}
+
+// dropMoves removes the formation's queued moves into rooms and waits for
+// a move in flight to finish, so its record is seen.
+func (w *WorkshopEffector) dropMoves(ctx context.Context, runID int64, formation int) error {
+	for {
+		w.mu.Lock()
+		m, ok := w.movers[runID]
+		if !ok {
+			w.mu.Unlock()
+			return nil
+		}
+		m.queue = slices.DeleteFunc(m.queue, func(j moveJob) bool { return j.formation == formation && !j.recall })
+		if m.busy == nil || m.busy.formation != formation {
+			w.mu.Unlock()
+			return nil
+		}
+		changed := m.changed
+		w.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-changed:
+		}
+	}
+}
+
+// forgetRun drops a finished run's queued moves and lobby state.
+func (w *WorkshopEffector) forgetRun(runID int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if m, ok := w.movers[runID]; ok {
+		m.queue = nil
+		if !m.running {
+			delete(w.movers, runID)
+		}
+	}
+	if c, ok := w.lobbies[runID]; ok && !c.scheduled {
+		delete(w.lobbies, runID)
+	}
+}
