@@ -310,5 +310,17 @@ func (e *Emulator) sendThreadMembersLocked(th *discordgo.Channel, added []any, r
 	if removed != nil {
 		data["removed_member_ids"] = removed
 	}
-	e.dispatchLocked("THREAD_MEMBERS_UPDATE", data)
+	// Without GUILD_MEMBERS a session only hears of the bot's own joins and
+	// leaves (events-gateway-events.mdx, Thread Members Update).
+	aboutBot := containsString(removed, e.st.bot.ID)
+	for _, a := range added {
+		if m, ok := a.(map[string]any); ok && m["user_id"] == e.st.bot.ID {
+			aboutBot = true
+		}
+	}
+	for _, s := range e.gw.sessions {
+		if s.intents&discordgo.IntentGuilds != 0 && (aboutBot || s.intents&discordgo.IntentGuildMembers != 0) {
+			e.sendLocked(s, "THREAD_MEMBERS_UPDATE", data)
+		}
+	}
 }
