@@ -1,0 +1,167 @@
+package db
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roundtable-bot/roundtable/workshop"
+)
+
+// outboxKey names one queued effect.
+type outboxKey struct {
+	runID int64
+	key   string
+}
+
+// storeEffects carries out a decision's timer effects on the durable timers
+// and queues the others in the outbox, all in tx, in the order decided.
+func (s *RunStore) storeEffects(ctx context.Context, tx *sqlx.Tx, r *workshop.Run, effects []workshop.Effect, now time.Time) error {
+	timers := &TimerStore{q: tx}
+	var queue []workshop.Effect
+	at := map[string]int{} // key -> index in queue
+	for _, e := range effects {
+		switch e := e.(type) {
+		case workshop.ScheduleTimer:
+			if e.Timer.RunID != r.ID {
+				return workshop.Errorf(workshop.EINVALID, "Run %d cannot schedule timer %s of another run.", r.ID, e.Timer.Key())
+			}
+			err := timers.Schedule(ctx, Timer{Key: e.Timer.Key(), Kind: s.timerKind, GuildID: r.GuildID, DueAt: e.Timer.Due})
+			if err != nil {
+				return err
+			}
+			continue
+		case workshop.CancelTimers:
+			// A prefix outside the run's own keys would cancel another
+			// run's timers ("run:4" matches "run:42:...").
+			if !strings.HasPrefix(e.Prefix, r.KeyPrefix()) {
+				return workshop.Errorf(workshop.EINVALID, "Run %d cannot cancel timers %q*.", r.ID, e.Prefix)
+			}
+			if _, err := timers.CancelPrefix(ctx, e.Prefix); err != nil {
+				return err
+			}
+			continue
+		case workshop.PingHosts:
+			if err := recordHelpRequest(ctx, tx, r, e, now); err != nil {
+				return err
+			}
+		}
+		// One row per key: a key decided twice at once keeps its first
+		// place and its latest values, as a later decision would.
+		if i, ok := at[e.Key()]; ok {
+			queue[i] = e
+			continue
+		}
+		at[e.Key()] = len(queue)
+		queue = append(queue, e)
+	}
+	if len(queue) == 0 {
+		return nil
+	}
+	data, err := workshop.MarshalEffects(queue)
+	if err != nil {
+		return fmt.Errorf("encode effects of run %d: %w", r.ID, err)
+	}
+	// Rows are inserted in the decided order, so seq (a sequence) follows
+	// it. On a key already queued: a pending row takes the latest values
+	// and keeps its place; a done row stays done (the effect was carried
+	// out) unless it is the coalesced UpdateLobby, which is queued again at
+	// the end. Identical values change nothing.
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO effect_outbox (run_id, key, effect, queued_at)
+		SELECT $1, e->>'key', e, $3
+		FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(e, ord)
+		ORDER BY ord
+		ON CONFLICT (run_id, key) DO UPDATE SET
+			effect = EXCLUDED.effect,
+			revision = effect_outbox.revision + 1,
+			seq = CASE WHEN effect_outbox.done_at IS NULL THEN effect_outbox.seq ELSE EXCLUDED.seq END,
+			queued_at = EXCLUDED.queued_at,
+			done_at = NULL
+		WHERE effect_outbox.effect IS DISTINCT FROM EXCLUDED.effect
+		  AND (effect_outbox.done_at IS NULL OR EXCLUDED.effect->>'type' = 'UpdateLobby')`,
+		r.ID, string(data), now)
+	if err != nil {
+		return fmt.Errorf("queue effects of run %d: %w", r.ID, err)
+	}
+	return nil
+}
+
+// PendingEffects lists the run's queued effects not yet done, in the order
+// they were decided. A run with none, or no such run, has an empty list.
+func (s *RunStore) PendingEffects(ctx context.Context, runID int64) ([]workshop.Effect, error) {
+	var rows []struct {
+		Key      string `db:"key"`
+		Revision int    `db:"revision"`
+		Effect   []byte `db:"effect"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT key, revision, effect FROM effect_outbox
+		WHERE run_id = $1 AND done_at IS NULL
+		ORDER BY seq`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("pending effects of run %d: %w", runID, translateRun(err))
+	}
+	if len(rows) == 0 {
+		return []workshop.Effect{}, nil
+	}
+	elems := make([][]byte, len(rows))
+	s.mu.Lock()
+	for i, row := range rows {
+		elems[i] = row.Effect
+		k := outboxKey{runID, row.Key}
+		if rev, ok := s.revisions[k]; !ok || row.Revision > rev {
+			s.revisions[k] = row.Revision
+		}
+	}
+	s.mu.Unlock()
+	var buf bytes.Buffer
+	buf.WriteByte('[')
+	buf.Write(bytes.Join(elems, []byte{','}))
+	buf.WriteByte(']')
+	effects, err := workshop.UnmarshalEffects(buf.Bytes())
+	if err != nil {
+		// The store wrote them: unreadable effects are its fault, not the
+		// caller's, so the EINVALID inside is not passed on.
+		return nil, fmt.Errorf("pending effects of run %d: %v", runID, err)
+	}
+	return effects, nil
+}
+
+// CompleteEffect marks the queued effect done: the revision that
+// PendingEffects handed out, so a newer value queued meanwhile (a later
+// UpdateLobby) stays queued. Completing a done effect again is no error;
+// ENOTFOUND when the run never queued key.
+func (s *RunStore) CompleteEffect(ctx context.Context, runID int64, key string) error {
+	k := outboxKey{runID, key}
+	s.mu.Lock()
+	rev, ok := s.revisions[k]
+	delete(s.revisions, k)
+	s.mu.Unlock()
+	limit := sql.NullInt64{Int64: int64(rev), Valid: ok}
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE effect_outbox SET done_at = $3
+		WHERE run_id = $1 AND key = $2 AND done_at IS NULL AND ($4::int IS NULL OR revision <= $4)`,
+		runID, key, s.now(), limit)
+	if err != nil {
+		return fmt.Errorf("complete effect %s: %w", key, translateRun(err))
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("complete effect %s: %w", key, translateRun(err))
+	} else if n > 0 {
+		return nil
+	}
+	var exists bool
+	if err := s.db.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM effect_outbox WHERE run_id = $1 AND key = $2)`, runID, key); err != nil {
+		return fmt.Errorf("complete effect %s: %w", key, translateRun(err))
+	}
+	if !exists {
+		return workshop.Errorf(workshop.ENOTFOUND, "Run %d has no queued effect %s.", runID, key)
+	}
+	return nil
+}
