@@ -30,6 +30,9 @@ func (r *Registry) Define(cmd *discordgo.ApplicationCommand, h Handler) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.defs = append(r.defs, cmd)
+	if cmd == nil {
+		return // Validate reports it
+	}
 	if _, dup := r.handlers[cmd.Name]; !dup {
 		r.handlers[cmd.Name] = h
 	}

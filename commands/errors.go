@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -131,6 +132,8 @@ func explain(err error) (string, slog.Level) {
 		return domainMessage(ae.Code, ae.Message)
 	case errors.As(err, &rest):
 		return restMessage(err, rest)
+	case databaseDown(err):
+		return MsgUnavailable, slog.LevelWarn
 	case errors.Is(err, context.DeadlineExceeded):
 		return MsgTimeout, slog.LevelWarn
 	}
@@ -157,6 +160,20 @@ func domainMessage(code, message string) (string, slog.Level) {
 		return MsgGeneric, slog.LevelError
 	}
 	return message, slog.LevelInfo
+}
+
+// databaseDown recognises a database outage that reached the boundary
+// untranslated: SQLSTATE class 08 (connection exception) or 57 (the server
+// is shutting down or starting), as lib/pq reports them through SQLState,
+// or database/sql's bad connection. The store should have made these
+// EUNAVAILABLE; this keeps the member's words right if it did not.
+func databaseDown(err error) bool {
+	var state interface{ SQLState() string }
+	if errors.As(err, &state) {
+		code := state.SQLState()
+		return strings.HasPrefix(code, "08") || strings.HasPrefix(code, "57")
+	}
+	return errors.Is(err, driver.ErrBadConn)
 }
 
 // restMessage explains a Discord refusal in terms an admin can act on.

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -22,6 +23,12 @@ func restErr(status, code int) *discordgo.RESTError {
 	}
 	return e
 }
+
+// sqlStateErr stands for a lib/pq error, which reports its code through SQLState.
+type sqlStateErr string
+
+func (e sqlStateErr) Error() string    { return "pq: " + string(e) }
+func (e sqlStateErr) SQLState() string { return string(e) }
 
 func TestExplain(t *testing.T) {
 	for _, tc := range []struct {
@@ -51,6 +58,10 @@ func TestExplain(t *testing.T) {
 		{"unexplained 400", restErr(400, 50035), MsgGeneric, slog.LevelError},
 		{"stale", fmt.Errorf("x: %w", ErrStale), MsgStale, slog.LevelInfo},
 		{"unknown command", ErrUnknownCommand, MsgUnknownCommand, slog.LevelWarn},
+		{"postgres restarting, untranslated", fmt.Errorf("load run: %w", sqlStateErr("57P03")), MsgUnavailable, slog.LevelWarn},
+		{"postgres connection lost", sqlStateErr("08006"), MsgUnavailable, slog.LevelWarn},
+		{"postgres other failure", sqlStateErr("42P01"), MsgGeneric, slog.LevelError},
+		{"bad connection", fmt.Errorf("query: %w", driver.ErrBadConn), MsgUnavailable, slog.LevelWarn},
 		{"timeout", fmt.Errorf("load: %w", context.DeadlineExceeded), MsgTimeout, slog.LevelWarn},
 		{"panic", &panicError{value: "x"}, MsgGeneric, slog.LevelError},
 		{"anything else", errors.New("dial tcp: connection refused"), MsgGeneric, slog.LevelError},

@@ -305,6 +305,12 @@ func (c *Context) autoDefer() error {
 	return c.deferLocked(true)
 }
 
+func (c *Context) wasAutoDeferred() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.autoDeferred
+}
+
 // finish makes sure the member sees an answer after a handler returned nil.
 // It reports whether the handler had left the interaction unanswered.
 func (c *Context) finish() (unanswered bool, err error) {

@@ -232,6 +232,9 @@ func (r *Router) run(c *Context, what string, h Handler, err error) {
 	if h != nil {
 		err = r.callWithDefer(c, h)
 	}
+	if c.wasAutoDeferred() {
+		c.Logger().Info("slow handler was deferred automatically", "kind", what, "elapsed", r.now().Sub(start))
+	}
 	if err != nil {
 		r.answerError(c, what, err)
 		return
@@ -241,8 +244,7 @@ func (r *Router) run(c *Context, what string, h Handler, err error) {
 		c.Logger().Error("could not answer the interaction after its handler", "kind", what, "err", ferr)
 	} else if unanswered {
 		// A bug in the handler: the member got "Done." instead of an answer.
-		c.Logger().Warn("handler returned without answering; sent \"Done.\"", "kind", what,
-			"elapsed", r.now().Sub(start))
+		c.Logger().Warn("handler returned without answering; sent \"Done.\"", "kind", what)
 	}
 }
 

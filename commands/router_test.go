@@ -348,3 +348,24 @@ func TestIgnoredInteractionTypes(t *testing.T) {
 	r.Handle(nil, &discordgo.InteractionCreate{})
 	r.Wait()
 }
+
+func TestContextClockAndDMMember(t *testing.T) {
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	r := NewRouter(RouterOptions{Now: func() time.Time { return at }})
+	r.Command("who", func(ctx *Context) error {
+		m := ctx.Member()
+		deadline, ok := ctx.Deadline()
+		return ctx.Reply(true, fmt.Sprintf("%s %s %q %v %v %v", m.UserID, m.DisplayName, m.GuildID,
+			m.Has(discordgo.PermissionManageEvents), ctx.Now().Equal(at), ok && !deadline.IsZero()))
+	})
+	i := commandInteraction("who")
+	i.Member, i.GuildID = nil, ""
+	i.User = &discordgo.User{ID: "55", Username: "ada"}
+	if got := onlyReply(t, dispatch(r, i)).Data.Content; got != `55 ada "" false true true` {
+		t.Errorf("DM member: %s", got)
+	}
+	admin := Member{Permissions: discordgo.PermissionAdministrator, Roles: []string{"r1"}}
+	if !admin.Has(discordgo.PermissionManageEvents) || !admin.HasRole("r1") || admin.HasRole("r2") {
+		t.Error("Administrator should imply every permission; HasRole should match exactly")
+	}
+}
