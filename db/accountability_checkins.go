@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -13,10 +14,30 @@ import (
 // CheckinStore keeps check-ins, one per member, channel and local date.
 type CheckinStore struct {
 	db *sqlx.DB
+	// upsert is upsertCheckin prepared once per pooled connection (database/sql
+	// re-prepares it on new connections, e.g. after a restart): lib/pq then
+	// runs each check-in in one round trip instead of two (parse, then bind).
+	mu     sync.Mutex
+	upsert *sql.Stmt
 }
 
 // NewCheckinStore returns a store on d's pool.
 func NewCheckinStore(d *DB) *CheckinStore { return &CheckinStore{db: d.DB} }
+
+// upsertStmt prepares upsertCheckin on first use; a failed prepare (Postgres
+// restarting) is retried by the next call.
+func (s *CheckinStore) upsertStmt(ctx context.Context) (*sql.Stmt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.upsert == nil {
+		stmt, err := s.db.PrepareContext(ctx, upsertCheckin)
+		if err != nil {
+			return nil, err
+		}
+		s.upsert = stmt
+	}
+	return s.upsert, nil
+}
 
 // upsertCheckin files a check-in in one round trip: the guild and member rows
 // are made if missing (the foreign keys are checked at the statement's end,
@@ -53,8 +74,11 @@ func (s *CheckinStore) Upsert(ctx context.Context, c accountability.Checkin) (cr
 	if at.IsZero() {
 		return false, accountability.Errorf(accountability.EINVALID, "A check-in needs the time it was made.")
 	}
-	err = s.db.QueryRowContext(ctx, upsertCheckin, c.GuildID, c.ChannelID, c.UserID, c.Date.String(),
-		in.Done, in.Next, in.Blockers, in.Mood, c.Zone, at.UTC()).Scan(&created)
+	stmt, err := s.upsertStmt(ctx)
+	if err == nil {
+		err = stmt.QueryRowContext(ctx, c.GuildID, c.ChannelID, c.UserID, c.Date.String(),
+			in.Done, in.Next, in.Blockers, in.Mood, c.Zone, at.UTC()).Scan(&created)
+	}
 	if err != nil {
 		return false, fmt.Errorf("store check-in of %s in %s on %s: %w", c.UserID, c.ChannelID, c.Date, translateAcct(err, "check-in"))
 	}
