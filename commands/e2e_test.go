@@ -268,3 +268,25 @@ func TestE2EModal(t *testing.T) {
 	}
 	h.noFailures(t)
 }
+
+func TestE2ERegisterGlobally(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t)
+	s := e.Session(t)
+	reg := NewRegistry()
+	DefineHelp(reg)
+	if err := reg.Register(t.Context(), s, e.Seed().ApplicationID, nil); err != nil {
+		t.Fatalf("register: %v", err)
+	}
+	if global, guild := e.Commands(""), e.Commands(e.Seed().GuildID); len(global) != 1 || global[0].Name != HelpCommandName || len(guild) != 0 {
+		t.Errorf("global commands %v, guild commands %v", global, guild)
+	}
+	bad := NewRegistry()
+	bad.Define(&discordgo.ApplicationCommand{Name: "Bad Name", Description: "x"}, nil)
+	if err := bad.Register(t.Context(), s, e.Seed().ApplicationID, nil); err == nil {
+		t.Error("an invalid definition was sent to Discord")
+	}
+	if len(e.Commands("")) != 1 {
+		t.Error("a refused registration changed the commands")
+	}
+}

@@ -29,6 +29,11 @@ type RouterOptions struct {
 	DeferAfter time.Duration
 }
 
+// Middleware wraps every command, component and modal handler: for checks
+// many handlers share (a host-only guard), metrics or tracing. Panics,
+// errors and automatic defers stay the router's business.
+type Middleware func(Handler) Handler
+
 // AutocompleteHandler returns the choices for the option being typed
 // (Context.Focused); at most 25 are sent.
 type AutocompleteHandler func(ctx *Context) ([]*discordgo.ApplicationCommandOptionChoice, error)
@@ -45,6 +50,7 @@ type Router struct {
 	components   map[string]Handler
 	modals       map[string]Handler
 	autocomplete map[string]AutocompleteHandler
+	middleware   []Middleware
 
 	inflight sync.WaitGroup
 }
@@ -72,6 +78,24 @@ func (r *Router) Command(name string, h Handler) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.commands[name] = h
+}
+
+// Use adds middleware; the first added is the outermost. It applies to
+// dispatches that start after it returns.
+func (r *Router) Use(mw ...Middleware) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.middleware = append(r.middleware, mw...)
+}
+
+// wrap applies the middleware to h.
+func (r *Router) wrap(h Handler) Handler {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for i := len(r.middleware) - 1; i >= 0; i-- {
+		h = r.middleware[i](h)
+	}
+	return h
 }
 
 // Autocomplete routes a command's autocomplete requests by command name.
@@ -230,7 +254,9 @@ func (r *Router) route(c *Context, routes map[string]Handler, customID string) (
 func (r *Router) run(c *Context, what string, h Handler, err error) {
 	start := r.now()
 	if h != nil {
-		err = r.callWithDefer(c, h)
+		// Wrapped inside the call, so a panicking middleware is recovered
+		// and answered like a panicking handler.
+		err = r.callWithDefer(c, func(c *Context) error { return r.wrap(h)(c) })
 	}
 	if c.wasAutoDeferred() {
 		c.Logger().Info("slow handler was deferred automatically", "kind", what, "elapsed", r.now().Sub(start))

@@ -369,3 +369,67 @@ func TestContextClockAndDMMember(t *testing.T) {
 		t.Error("Administrator should imply every permission; HasRole should match exactly")
 	}
 }
+
+func TestMiddlewareOrderAndRefusal(t *testing.T) {
+	r := NewRouter(RouterOptions{})
+	var order []string
+	tag := func(name string) Middleware {
+		return func(next Handler) Handler {
+			return func(ctx *Context) error {
+				order = append(order, name)
+				return next(ctx)
+			}
+		}
+	}
+	hostOnly := func(next Handler) Handler {
+		return func(ctx *Context) error {
+			if !ctx.Member().Has(discordgo.PermissionManageEvents) {
+				return workshop.Errorf(workshop.EFORBIDDEN, "Only a host can do that.")
+			}
+			return next(ctx)
+		}
+	}
+	r.Use(tag("outer"), tag("inner"), hostOnly)
+	r.Command("begin", func(ctx *Context) error { order = append(order, "handler"); return ctx.Reply(true, "begun") })
+	resp := onlyReply(t, dispatch(r, commandInteraction("begin")))
+	if resp.Data.Content != "Only a host can do that." || !slices.Equal(order, []string{"outer", "inner"}) {
+		t.Errorf("answered %q after %v", resp.Data.Content, order)
+	}
+	order = nil
+	i := commandInteraction("begin")
+	i.Member.Permissions = discordgo.PermissionManageEvents
+	if got := onlyReply(t, dispatch(r, i)).Data.Content; got != "begun" || !slices.Equal(order, []string{"outer", "inner", "handler"}) {
+		t.Errorf("host answered %q after %v", got, order)
+	}
+
+	r2 := NewRouter(RouterOptions{})
+	r2.Use(func(Handler) Handler { panic("bad middleware") })
+	r2.Command("x", func(ctx *Context) error { return ctx.Reply(true, "x") })
+	if got := onlyReply(t, dispatch(r2, commandInteraction("x"))).Data.Content; got != MsgGeneric {
+		t.Errorf("panicking middleware answered %q", got)
+	}
+}
+
+// TestConcurrentDispatch runs many interactions at once through one router
+// (with the race detector in CI) while routes are still being added.
+func TestConcurrentDispatch(t *testing.T) {
+	r := NewRouter(RouterOptions{DeferAfter: time.Microsecond})
+	r.Command("ping", func(ctx *Context) error { return ctx.Reply(true, "pong") })
+	done := make(chan []string)
+	for n := range 40 {
+		go func() {
+			if n%10 == 0 {
+				r.Component(fmt.Sprintf("k%d", n), func(ctx *Context) error { return ctx.DeferUpdate() })
+			}
+			done <- dispatch(r, commandInteraction("ping")).ops()
+		}()
+	}
+	for range 40 {
+		ops := <-done
+		// Either answered at once, or deferred by the router and then edited.
+		if !slices.Equal(ops, []string{"respond:4"}) && !slices.Equal(ops, []string{"respond:5", "edit"}) {
+			t.Errorf("calls = %v", ops)
+		}
+	}
+	r.Wait()
+}
