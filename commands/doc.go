@@ -13,7 +13,19 @@
 // ephemeral message, and defers the initial response itself when a handler
 // has not answered within RouterOptions.DeferAfter (Discord allows 3 s).
 // Components and modals are routed by the Kind of their custom_id, which
-// the ID codec (customid.go) encodes as rt1:<kind>:<arg>:... .
+// the ID codec (customid.go) encodes as rt1:<kind>:<arg>:... ; a route for
+// "ws" also receives "ws.join" unless "ws.join" has its own. Router.Use adds
+// middleware (shared checks such as host-only) around every handler.
+//
+// Wiring, in cmd/roundtable:
+//
+//	reg := commands.NewRegistry()
+//	commands.DefineHelp(reg)           // and each command group's Define...
+//	router := commands.NewRouter(commands.RouterOptions{Logger: logger})
+//	reg.Install(router)                // plus router.Component / Modal / Autocomplete
+//	err := reg.Register(ctx, session, appID, guildIDs)
+//	session.AddHandler(router.Handle)
+//	...                                // at shutdown: session.Close(); router.Wait()
 //
 // Slash command definitions live in a Registry beside their handlers;
 // Registry.Install routes them and Registry.Register overwrites the

@@ -165,6 +165,9 @@ func (r *Router) Wait() { r.inflight.Wait() }
 // Dispatch routes one interaction and answers it through resp; s may be nil
 // when no session exists (tests, benchmarks). It never panics.
 func (r *Router) Dispatch(parent context.Context, resp Responder, s *discordgo.Session, i *discordgo.Interaction) {
+	if i == nil {
+		return
+	}
 	r.inflight.Add(1)
 	defer r.inflight.Done()
 	ctx, cancel := context.WithTimeout(parent, TokenLifetime)

@@ -346,6 +346,7 @@ func TestIgnoredInteractionTypes(t *testing.T) {
 	}
 	r.Handle(nil, nil)
 	r.Handle(nil, &discordgo.InteractionCreate{})
+	r.Dispatch(t.Context(), &memResponder{}, nil, nil)
 	r.Wait()
 }
 
