@@ -434,3 +434,22 @@ func TestConcurrentDispatch(t *testing.T) {
 	}
 	r.Wait()
 }
+
+// TestPublicDeferThenPrivateError: an error after a public defer must not
+// appear in public; the loading message is removed instead.
+func TestPublicDeferThenPrivateError(t *testing.T) {
+	r := NewRouter(RouterOptions{})
+	r.Command("start", func(ctx *Context) error {
+		if err := ctx.Defer(false); err != nil {
+			return err
+		}
+		return workshop.Errorf(workshop.ENOTFOUND, "No curriculum called that.")
+	})
+	m := dispatch(r, commandInteraction("start"))
+	if got, want := m.ops(), []string{"respond:5", "followup:eph", "delete"}; !slices.Equal(got, want) {
+		t.Errorf("calls = %v, want %v", got, want)
+	}
+	if c := m.Calls()[1]; c.params.Content != "No curriculum called that." {
+		t.Errorf("followup %q", c.params.Content)
+	}
+}
