@@ -1,10 +1,15 @@
 package main
 
 import (
+	"os"
 	"os/exec"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/roundtable-bot/roundtable/discord/discordtest"
 )
 
 const module = "github.com/roundtable-bot/roundtable"
@@ -55,5 +60,25 @@ func TestDependencyRule(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no package checked: is the module path right?")
+	}
+}
+
+// The invite URL in the README must ask for exactly the permissions the
+// emulator's bot role grants: the ones the tests prove are enough.
+func TestReadmeInvitePermissionsMatchTheEmulatorsBotRole(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`permissions=(\d+)`).FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README has no invite URL with permissions=")
+	}
+	got, err := strconv.ParseInt(string(m[1]), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != discordtest.BotPermissions {
+		t.Fatalf("README asks for %d, the emulator's bot role grants %d", got, discordtest.BotPermissions)
 	}
 }
