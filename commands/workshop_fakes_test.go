@@ -282,7 +282,7 @@ func (f *wsEffector) Apply(ctx context.Context, r *workshop.Run, e workshop.Effe
 	switch e := e.(type) {
 	case workshop.PostLobby:
 		id, err := f.post(ctx, r.MainChannelID, "**"+e.Title+"**\n"+e.Summary,
-			button("Join", "rt1:ws.join:"+strconv.FormatInt(r.ID, 10)), button("Leave", "rt1:ws.leave:"+strconv.FormatInt(r.ID, 10)))
+			wsButton("Join", "rt1:ws.join:"+strconv.FormatInt(r.ID, 10)), wsButton("Leave", "rt1:ws.leave:"+strconv.FormatInt(r.ID, 10)))
 		if err != nil {
 			return err
 		}
@@ -297,6 +297,16 @@ func (f *wsEffector) Apply(ctx context.Context, r *workshop.Run, e workshop.Effe
 				return err
 			}
 		}
+	case workshop.PostRoomChoice:
+		var buttons []discordgo.MessageComponent
+		for _, g := range e.Groups {
+			buttons = append(buttons, wsButton(g.Name, fmt.Sprintf("rt1:ws.room:%d:%d", r.ID, g.Number)))
+		}
+		id, err := f.post(ctx, r.MainChannelID, "Pick a room", buttons...)
+		if err != nil {
+			return err
+		}
+		done = id
 	case workshop.PostPrompt:
 		channel, err := f.channelOf(ctx, r, e.Room)
 		if err != nil {
@@ -304,10 +314,10 @@ func (f *wsEffector) Apply(ctx context.Context, r *workshop.Run, e workshop.Effe
 		}
 		var buttons []discordgo.MessageComponent
 		if e.Submit {
-			buttons = append(buttons, button("Submit", fmt.Sprintf("rt1:ws.submit:%d:%d", r.ID, e.StepIndex)))
+			buttons = append(buttons, wsButton("Submit", fmt.Sprintf("rt1:ws.submit:%d:%d", r.ID, e.StepIndex)))
 		}
 		if e.Help {
-			buttons = append(buttons, button("Ask for help", fmt.Sprintf("rt1:ws.help:%d", r.ID)))
+			buttons = append(buttons, wsButton("Ask for help", fmt.Sprintf("rt1:ws.help:%d", r.ID)))
 		}
 		id, err := f.post(ctx, channel, e.Text, buttons...)
 		if err != nil {
@@ -347,12 +357,12 @@ func (f *wsEffector) post(ctx context.Context, channelID, text string, buttons .
 	return m.ID, nil
 }
 
-func button(label, customID string) discordgo.MessageComponent {
+func wsButton(label, customID string) discordgo.MessageComponent {
 	return discordgo.Button{Label: label, Style: discordgo.PrimaryButton, CustomID: customID}
 }
 
 // effects returns the effects of type T carried out so far.
-func effectsOf[T workshop.Effect](f *wsEffector) []T {
+func wsEffects[T workshop.Effect](f *wsEffector) []T {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []T

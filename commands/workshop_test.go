@@ -46,6 +46,25 @@ duration = "5m"
 prompt   = "Tell everyone what you wrote."
 `
 
+// pickARoom is a curriculum whose breakout lets members pick their room.
+const pickARoom = `
+id      = "pick-a-room"
+title   = "Pick a Room"
+group_size = 2
+grouping   = "self-select"
+rooms      = "open"
+
+[intro]
+duration = "1m"
+
+[[step]]
+id       = "talk"
+title    = "Talk"
+mode     = "breakout"
+duration = "5m"
+prompt   = "Talk about what brought you here."
+`
+
 // wsEnv is a bot with the workshop commands, connected to an emulator,
 // with the Runner wired to in-memory adapters.
 type wsEnv struct {
@@ -56,6 +75,8 @@ type wsEnv struct {
 	ledger *wsLedger
 	fx     *wsEffector
 	logs   *wsLogs
+	// hostRole is the configured host role.
+	hostRole string
 }
 
 // wsLogs collects the router's and runner's logs, shown when a test fails.
@@ -78,7 +99,9 @@ func (l *wsLogs) String() string {
 
 const wsWait = 5 * time.Second
 
-func newWSEnv(t *testing.T, hostRoles ...string) *wsEnv {
+// newWSEnv starts the bot. Its guild has a "Facilitator" role, configured
+// as a host role (env.hostRole), held by nobody yet.
+func newWSEnv(t testing.TB) *wsEnv {
 	t.Helper()
 	e := discordtest.New(t)
 	s := e.Session(t)
@@ -91,13 +114,22 @@ func newWSEnv(t *testing.T, hostRoles ...string) *wsEnv {
 		}
 	})
 
-	lib, diags := workshop.LoadLibrary(curricula.FS, fstest.MapFS{"quick-solo.toml": {Data: []byte(quickSolo)}})
+	role, err := s.GuildRoleCreate(env.seed.GuildID, &discordgo.RoleParams{Name: "Facilitator"})
+	if err != nil {
+		t.Fatalf("create the host role: %v", err)
+	}
+	env.hostRole = role.ID
+
+	lib, diags := workshop.LoadLibrary(curricula.FS, fstest.MapFS{
+		"quick-solo.toml":  {Data: []byte(quickSolo)},
+		"pick-a-room.toml": {Data: []byte(pickARoom)},
+	})
 	if diags.HasErrors() {
 		t.Fatalf("curricula: %v", diags)
 	}
 	runner := &workshop.Runner{Engine: &workshop.Engine{}, Store: env.store, Effector: env.fx, Log: logger}
 	w, err := NewWorkshop(WorkshopDeps{Runner: runner, Store: env.store, Library: lib, Ledger: env.ledger,
-		HostRoles: hostRoles, Logger: logger})
+		HostRoles: []string{env.hostRole}, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +150,7 @@ func newWSEnv(t *testing.T, hostRoles ...string) *wsEnv {
 
 // settled reports whether an answer is final: not a loading message
 // still waiting for its content.
-func settled(r *discordtest.Response) bool {
+func wsSettled(r *discordtest.Response) bool {
 	if r.Modal != nil || r.Choices != nil || len(r.Followups) > 0 || !r.Deferred {
 		return true
 	}
@@ -127,14 +159,14 @@ func settled(r *discordtest.Response) bool {
 }
 
 // await waits for the app's settled answer to an interaction.
-func (env *wsEnv) await(t *testing.T, inter *discordtest.Interaction, err error) *discordtest.Response {
+func (env *wsEnv) await(t testing.TB, inter *discordtest.Interaction, err error) *discordtest.Response {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out *discordtest.Response
 	env.e.WaitFor(t, wsWait, func(st *discordtest.State) bool {
-		if r, ok := st.InteractionResponse(inter.ID); ok && settled(r) {
+		if r, ok := st.InteractionResponse(inter.ID); ok && wsSettled(r) {
 			out = r
 		}
 		return out != nil
@@ -143,14 +175,14 @@ func (env *wsEnv) await(t *testing.T, inter *discordtest.Interaction, err error)
 }
 
 // cmd runs a slash command in the main text channel and waits for the answer.
-func (env *wsEnv) cmd(t *testing.T, m *discordtest.SimMember, name string, opts map[string]any) *discordtest.Response {
+func (env *wsEnv) cmd(t testing.TB, m *discordtest.SimMember, name string, opts map[string]any) *discordtest.Response {
 	t.Helper()
 	inter, err := m.RunCommand(name, opts, env.seed.TextChannelID)
 	return env.await(t, inter, err)
 }
 
 // click clicks a button and waits for the answer.
-func (env *wsEnv) click(t *testing.T, m *discordtest.SimMember, messageID, customID string) *discordtest.Response {
+func (env *wsEnv) click(t testing.TB, m *discordtest.SimMember, messageID, customID string) *discordtest.Response {
 	t.Helper()
 	inter, err := m.ClickButton(messageID, customID)
 	return env.await(t, inter, err)
@@ -158,7 +190,7 @@ func (env *wsEnv) click(t *testing.T, m *discordtest.SimMember, messageID, custo
 
 // said is what the member read in an answer: the last followup, else the
 // response's message, with its embeds.
-func said(r *discordtest.Response) string {
+func wsSaid(r *discordtest.Response) string {
 	m := r.Message
 	if n := len(r.Followups); n > 0 {
 		m = r.Followups[n-1]
@@ -174,28 +206,28 @@ func said(r *discordtest.Response) string {
 }
 
 // private reports whether only the member saw the answer.
-func private(r *discordtest.Response) bool {
+func wsPrivate(r *discordtest.Response) bool {
 	if n := len(r.Followups); n > 0 {
 		return r.Followups[n-1].Flags&discordgo.MessageFlagsEphemeral != 0
 	}
 	return r.Ephemeral
 }
 
-func expectSaid(t *testing.T, r *discordtest.Response, want string) {
+func wsExpect(t testing.TB, r *discordtest.Response, want string) {
 	t.Helper()
-	if !strings.Contains(said(r), want) {
-		t.Errorf("answer %q does not contain %q", said(r), want)
+	if !strings.Contains(wsSaid(r), want) {
+		t.Errorf("answer %q does not contain %q", wsSaid(r), want)
 	}
-	if !private(r) {
-		t.Errorf("answer %q was public; it concerns one member", said(r))
+	if !wsPrivate(r) {
+		t.Errorf("answer %q was public; it concerns one member", wsSaid(r))
 	}
 }
 
 // messageWith finds the message in channel carrying a component customID.
-func (env *wsEnv) messageWith(t *testing.T, channel, customID string) *discordgo.Message {
+func (env *wsEnv) messageWith(t testing.TB, channel, customID string) *discordgo.Message {
 	t.Helper()
 	for _, m := range env.e.Messages(channel) {
-		if findComponent(m.Components, customID) != nil {
+		if wsFindComponent(m.Components, customID) != nil {
 			return m
 		}
 	}
@@ -204,15 +236,15 @@ func (env *wsEnv) messageWith(t *testing.T, channel, customID string) *discordgo
 }
 
 // findComponent finds a button or select menu by custom_id.
-func findComponent(comps []discordgo.MessageComponent, customID string) discordgo.MessageComponent {
+func wsFindComponent(comps []discordgo.MessageComponent, customID string) discordgo.MessageComponent {
 	for _, c := range comps {
 		switch v := c.(type) {
 		case *discordgo.ActionsRow:
-			if f := findComponent(v.Components, customID); f != nil {
+			if f := wsFindComponent(v.Components, customID); f != nil {
 				return f
 			}
 		case discordgo.ActionsRow:
-			if f := findComponent(v.Components, customID); f != nil {
+			if f := wsFindComponent(v.Components, customID); f != nil {
 				return f
 			}
 		case *discordgo.Button:
@@ -229,18 +261,18 @@ func findComponent(comps []discordgo.MessageComponent, customID string) discordg
 }
 
 // join clicks the lobby's Join button and picks a level.
-func (env *wsEnv) join(t *testing.T, m *discordtest.SimMember, runID, level string) *discordtest.Response {
+func (env *wsEnv) join(t testing.TB, m *discordtest.SimMember, runID, level string) *discordtest.Response {
 	t.Helper()
 	lobby := env.messageWith(t, env.seed.TextChannelID, "rt1:ws.join:"+runID)
 	ask := env.click(t, m, lobby.ID, "rt1:ws.join:"+runID)
-	if ask.Message == nil || findComponent(ask.Message.Components, "rt1:ws.level:"+runID) == nil {
-		t.Fatalf("Join answered %q without the level select", said(ask))
+	if ask.Message == nil || wsFindComponent(ask.Message.Components, "rt1:ws.level:"+runID) == nil {
+		t.Fatalf("Join answered %q without the level select", wsSaid(ask))
 	}
 	inter, err := m.ChooseSelect(ask.Message.ID, "rt1:ws.level:"+runID, level)
 	return env.await(t, inter, err)
 }
 
-func (env *wsEnv) run(t *testing.T, id int64) *workshop.Run {
+func (env *wsEnv) run(t testing.TB, id int64) *workshop.Run {
 	t.Helper()
 	r, err := env.store.FindRun(t.Context(), id)
 	if err != nil {
@@ -249,7 +281,7 @@ func (env *wsEnv) run(t *testing.T, id int64) *workshop.Run {
 	return r
 }
 
-func (env *wsEnv) noFailures(t *testing.T) {
+func (env *wsEnv) noFailures(t testing.TB) {
 	t.Helper()
 	if failed := env.e.FailedInteractions(); len(failed) > 0 {
 		t.Errorf("members saw interactions fail: %+v", failed)
@@ -261,14 +293,14 @@ func TestWorkshopStartJoinAndBegin(t *testing.T) {
 	env := newWSEnv(t)
 	host, ana, bo := env.e.Owner(), env.e.Members()[0], env.e.Members()[1]
 
-	expectSaid(t, env.cmd(t, host, "workshop start", map[string]any{"curriculum": "design-thinking"}), "open for joining")
-	if lobbies := effectsOf[workshop.PostLobby](env.fx); len(lobbies) != 1 || lobbies[0].Title != "Design Thinking Crash Course" || lobbies[0].HostID != host.UserID {
+	wsExpect(t, env.cmd(t, host, "workshop start", map[string]any{"curriculum": "design-thinking"}), "open for joining")
+	if lobbies := wsEffects[workshop.PostLobby](env.fx); len(lobbies) != 1 || lobbies[0].Title != "Design Thinking Crash Course" || lobbies[0].HostID != host.UserID {
 		t.Fatalf("lobbies posted: %+v", lobbies)
 	}
 
 	joined := env.join(t, ana, "1", "some")
-	if joined.Type != discordgo.InteractionResponseUpdateMessage || !strings.Contains(said(joined), "You've joined **Design Thinking Crash Course**") {
-		t.Errorf("picking a level answered type %d %q", joined.Type, said(joined))
+	if joined.Type != discordgo.InteractionResponseUpdateMessage || !strings.Contains(wsSaid(joined), "You've joined **Design Thinking Crash Course**") {
+		t.Errorf("picking a level answered type %d %q", joined.Type, wsSaid(joined))
 	}
 	if len(joined.Message.Components) != 0 {
 		t.Errorf("the level select is still there after joining: %+v", joined.Message.Components)
@@ -283,20 +315,20 @@ func TestWorkshopStartJoinAndBegin(t *testing.T) {
 	}
 
 	lobby := env.messageWith(t, env.seed.TextChannelID, "rt1:ws.join:1")
-	expectSaid(t, env.click(t, ana, lobby.ID, "rt1:ws.join:1"), "already joined")
-	expectSaid(t, env.click(t, host, lobby.ID, "rt1:ws.join:1"), "You're hosting this workshop")
+	wsExpect(t, env.click(t, ana, lobby.ID, "rt1:ws.join:1"), "already joined")
+	wsExpect(t, env.click(t, host, lobby.ID, "rt1:ws.join:1"), "You're hosting this workshop")
 
-	expectSaid(t, env.cmd(t, host, "workshop begin", nil), "has begun")
+	wsExpect(t, env.cmd(t, host, "workshop begin", nil), "has begun")
 	if r := env.run(t, 1); r.State != workshop.RunIntro {
 		t.Errorf("after /workshop begin the run is %s", r.State)
 	}
-	if len(effectsOf[workshop.PostIntro](env.fx)) != 1 || len(effectsOf[workshop.CreateRooms](env.fx)) != 1 {
+	if len(wsEffects[workshop.PostIntro](env.fx)) != 1 || len(wsEffects[workshop.CreateRooms](env.fx)) != 1 {
 		t.Errorf("begin did not post the intro and prepare rooms: %d intros, %d room sets",
-			len(effectsOf[workshop.PostIntro](env.fx)), len(effectsOf[workshop.CreateRooms](env.fx)))
+			len(wsEffects[workshop.PostIntro](env.fx)), len(wsEffects[workshop.CreateRooms](env.fx)))
 	}
-	expectSaid(t, env.cmd(t, host, "workshop start", map[string]any{"curriculum": "quick-solo"}), "already has a workshop")
+	wsExpect(t, env.cmd(t, host, "workshop start", map[string]any{"curriculum": "quick-solo"}), "already has a workshop")
 
-	expectSaid(t, env.click(t, bo, lobby.ID, "rt1:ws.leave:1"), "You've left")
+	wsExpect(t, env.click(t, bo, lobby.ID, "rt1:ws.leave:1"), "You've left")
 	if env.run(t, 1).IsParticipant(bo.UserID) {
 		t.Error("bo is still a participant after Leave")
 	}
@@ -308,8 +340,8 @@ func TestWorkshopHostActionsAreRefusedToOthers(t *testing.T) {
 	env := newWSEnv(t)
 	host, ana := env.e.Owner(), env.e.Members()[0]
 
-	expectSaid(t, env.cmd(t, ana, "workshop start", map[string]any{"curriculum": "design-thinking"}), "Only hosts can start a workshop")
-	if len(effectsOf[workshop.PostLobby](env.fx)) != 0 {
+	wsExpect(t, env.cmd(t, ana, "workshop start", map[string]any{"curriculum": "design-thinking"}), "Only hosts can start a workshop")
+	if len(wsEffects[workshop.PostLobby](env.fx)) != 0 {
 		t.Fatal("a non-host's start posted a lobby")
 	}
 	env.cmd(t, host, "workshop start", map[string]any{"curriculum": "design-thinking"})
@@ -329,44 +361,67 @@ func TestWorkshopHostActionsAreRefusedToOthers(t *testing.T) {
 		{"workshop broadcast", map[string]any{"message": "hi"}, "broadcast in"},
 		{"workshop panel", nil, "control"},
 	} {
-		expectSaid(t, env.cmd(t, ana, c.name, c.opts), "Only the workshop's hosts can "+c.verb+" it.")
+		wsExpect(t, env.cmd(t, ana, c.name, c.opts), "Only the workshop's hosts can "+c.verb+" it.")
 	}
 	if after := env.run(t, 1); after.Seq != before.Seq || after.State != workshop.RunLobby {
 		t.Errorf("refused host actions changed the run: seq %d -> %d, state %s", before.Seq, after.Seq, after.State)
 	}
 	// Status is for everyone.
-	expectSaid(t, env.cmd(t, ana, "workshop status", nil), "Participants: 1")
+	wsExpect(t, env.cmd(t, ana, "workshop status", nil), "Participants: 1")
 	env.noFailures(t)
 }
 
 func TestWorkshopHostRoleMayHost(t *testing.T) {
 	t.Parallel()
-	e := discordtest.New(t)
-	s := e.Session(t)
-	seed := e.Seed()
-	role, err := s.GuildRoleCreate(seed.GuildID, &discordgo.RoleParams{Name: "Facilitator"})
+	env := newWSEnv(t)
+	host, ana, bo := env.e.Owner(), env.e.Members()[0], env.e.Members()[1]
+	env.cmd(t, host, "workshop start", map[string]any{"curriculum": "quick-solo"})
+	env.join(t, bo, "1", "new")
+	wsExpect(t, env.cmd(t, ana, "workshop begin", nil), "Only the workshop's hosts can begin it.")
+
+	if err := env.s.GuildMemberRoleAdd(env.seed.GuildID, ana.UserID, env.hostRole); err != nil {
+		t.Fatalf("give ana the host role: %v", err)
+	}
+	// A member with a host role may take over someone else's run...
+	wsExpect(t, env.cmd(t, ana, "workshop begin", nil), "has begun")
+	if r := env.run(t, 1); r.State != workshop.RunIntro {
+		t.Errorf("a co-host's begin left the run %s", r.State)
+	}
+	// ...and start their own, in another channel.
+	other, err := env.s.GuildChannelCreate(env.seed.GuildID, "workshop-2", discordgo.ChannelTypeGuildText)
 	if err != nil {
-		t.Fatalf("create role: %v", err)
+		t.Fatal(err)
 	}
-	ana := e.Members()[0]
-	if err := s.GuildMemberRoleAdd(seed.GuildID, ana.UserID, role.ID); err != nil {
-		t.Fatalf("give role: %v", err)
+	inter, err := ana.RunCommand("workshop start", map[string]any{"curriculum": "quick-solo"}, other.ID)
+	wsExpect(t, env.await(t, inter, err), "open for joining")
+	env.noFailures(t)
+}
+
+func TestWorkshopRoomChoice(t *testing.T) {
+	t.Parallel()
+	env := newWSEnv(t)
+	host, ana, bo, cy := env.e.Owner(), env.e.Members()[0], env.e.Members()[1], env.e.Members()[2]
+	env.cmd(t, host, "workshop start", map[string]any{"curriculum": "pick-a-room"})
+	for _, m := range []*discordtest.SimMember{ana, bo, cy} {
+		env.join(t, m, "1", "some")
 	}
-	w := &Workshop{deps: WorkshopDeps{HostRoles: []string{role.ID}}}
-	m, ok := e.GuildMember(seed.GuildID, ana.UserID)
-	if !ok {
-		t.Fatal("no member")
+	env.cmd(t, host, "workshop begin", nil)
+	env.cmd(t, host, "workshop skip", nil) // the breakout opens with its room choice
+
+	choices := wsEffects[workshop.PostRoomChoice](env.fx)
+	if len(choices) != 1 || len(choices[0].Groups) < 2 {
+		t.Fatalf("room choices posted: %+v", choices)
 	}
-	a := actor(Member{UserID: ana.UserID, Roles: m.Roles})
-	if !workshop.CanHost(a, w.deps.HostRoles) {
-		t.Errorf("a member with the host role %s (roles %v) may not host", role.ID, m.Roles)
+	card := env.messageWith(t, env.seed.TextChannelID, "rt1:ws.room:1:2")
+	wsExpect(t, env.click(t, ana, card.ID, "rt1:ws.room:1:2"), "You're in **"+choices[0].Groups[1].Name+"**")
+	wsExpect(t, env.click(t, ana, card.ID, "rt1:ws.room:1:2"), "You're already in")
+	wsExpect(t, env.click(t, ana, card.ID, "rt1:ws.room:1:1"), "You're in **"+choices[0].Groups[0].Name+"**")
+	r := env.run(t, 1)
+	if g := r.GroupOf(r.ActiveFormation, ana.UserID); g != 1 {
+		t.Errorf("ana is in group %d after picking group 1", g)
 	}
-	if workshop.CanHost(actor(Member{UserID: ana.UserID}), w.deps.HostRoles) {
-		t.Error("a member without the role or Manage Events may host")
-	}
-	if !workshop.CanHost(actor(Member{UserID: ana.UserID, Permissions: discordgo.PermissionManageEvents}), nil) {
-		t.Error("Manage Events does not make a host")
-	}
+	wsExpect(t, env.click(t, host, card.ID, "rt1:ws.room:1:1"), "Only the workshop's participants can pick a group")
+	env.noFailures(t)
 }
 
 func TestWorkshopHelpAndSubmit(t *testing.T) {
@@ -377,17 +432,17 @@ func TestWorkshopHelpAndSubmit(t *testing.T) {
 	env.cmd(t, host, "workshop start", map[string]any{"curriculum": "quick-solo"})
 	env.join(t, ana, "1", "experienced")
 	env.join(t, bo, "1", "new")
-	expectSaid(t, env.cmd(t, ana, "help", nil), "isn't running")
+	wsExpect(t, env.cmd(t, ana, "help", nil), "isn't running")
 	env.cmd(t, host, "workshop begin", nil)
 
-	expectSaid(t, env.cmd(t, ana, "help", nil), "The hosts have been told")
-	pings := effectsOf[workshop.PingHosts](env.fx)
+	wsExpect(t, env.cmd(t, ana, "help", nil), "The hosts have been told")
+	pings := wsEffects[workshop.PingHosts](env.fx)
 	if len(pings) != 1 || pings[0].UserID != ana.UserID || !pings[0].Room.IsMain() || !slices.Contains(pings[0].HostIDs, host.UserID) {
 		t.Fatalf("help pinged %+v", pings)
 	}
-	expectSaid(t, env.cmd(t, cy, "help", nil), "Only the workshop's participants can ask for help")
+	wsExpect(t, env.cmd(t, cy, "help", nil), "Only the workshop's participants can ask for help")
 
-	expectSaid(t, env.cmd(t, host, "workshop skip", nil), "Skipped")
+	wsExpect(t, env.cmd(t, host, "workshop skip", nil), "Skipped")
 	prompt := env.messageWith(t, env.seed.TextChannelID, "rt1:ws.submit:1:0")
 
 	click, err := ana.ClickButton(prompt.ID, "rt1:ws.submit:1:0")
@@ -399,7 +454,7 @@ func TestWorkshopHelpAndSubmit(t *testing.T) {
 		t.Errorf("submission input: %+v", in)
 	}
 	sent, err := ana.SubmitModal(click, open.Modal.CustomID, map[string]string{"content": "  A gift-wrapping robot.  "})
-	expectSaid(t, env.await(t, sent, err), "Your submission for **Write your idea** is saved")
+	wsExpect(t, env.await(t, sent, err), "Your submission for **Write your idea** is saved")
 	subs := env.store.allSubmissions()
 	if len(subs) != 1 || subs[0].AuthorID != ana.UserID || subs[0].Content != "A gift-wrapping robot." || subs[0].StepIndex != 0 {
 		t.Errorf("stored submissions: %+v", subs)
@@ -408,7 +463,7 @@ func TestWorkshopHelpAndSubmit(t *testing.T) {
 		t.Errorf("the run notes %d submissions", len(r.Submissions))
 	}
 
-	expectSaid(t, env.click(t, cy, prompt.ID, "rt1:ws.submit:1:0"), "Only the workshop's participants can hand in work")
+	wsExpect(t, env.click(t, cy, prompt.ID, "rt1:ws.submit:1:0"), "Only the workshop's participants can hand in work")
 	env.noFailures(t)
 }
 
@@ -427,19 +482,19 @@ func TestWorkshopHelpFromABreakoutRoom(t *testing.T) {
 		t.Fatal("no room was made for group 1")
 	}
 	inter, err := ana.RunCommand("help", nil, room)
-	expectSaid(t, env.await(t, inter, err), "The hosts have been told")
-	pings := effectsOf[workshop.PingHosts](env.fx)
+	wsExpect(t, env.await(t, inter, err), "The hosts have been told")
+	pings := wsEffects[workshop.PingHosts](env.fx)
 	if len(pings) != 1 || pings[0].Room != (workshop.RoomRef{Formation: 0, Group: 1}) {
 		t.Errorf("help from the room pinged %+v, want group 1's room", pings)
 	}
 
 	// The prompt's "Ask for help" button does the same.
 	prompt := env.messageWith(t, room, "rt1:ws.help:1")
-	expectSaid(t, env.click(t, bo, prompt.ID, "rt1:ws.help:1"), "The hosts have been told")
+	wsExpect(t, env.click(t, bo, prompt.ID, "rt1:ws.help:1"), "The hosts have been told")
 
 	// Host commands work from the room too.
 	inter, err = host.RunCommand("workshop pause", nil, room)
-	expectSaid(t, env.await(t, inter, err), "Paused")
+	wsExpect(t, env.await(t, inter, err), "Paused")
 	env.noFailures(t)
 }
 
@@ -451,11 +506,11 @@ func TestWorkshopPanel(t *testing.T) {
 	env.join(t, ana, "1", "some")
 
 	panel := env.cmd(t, host, "workshop panel", nil)
-	expectSaid(t, panel, "Host panel")
+	wsExpect(t, panel, "Host panel")
 	click := func(customID string) *discordtest.Response {
 		t.Helper()
-		if findComponent(panel.Message.Components, customID) == nil {
-			t.Fatalf("the panel has no %s button: %q", customID, said(panel))
+		if wsFindComponent(panel.Message.Components, customID) == nil {
+			t.Fatalf("the panel has no %s button: %q", customID, wsSaid(panel))
 		}
 		r := env.click(t, host, panel.Message.ID, customID)
 		if r.Modal == nil {
@@ -463,37 +518,37 @@ func TestWorkshopPanel(t *testing.T) {
 		}
 		return r
 	}
-	if r := click("rt1:ws.host.begin:1"); !strings.Contains(said(r), "has begun") || r.Type != discordgo.InteractionResponseUpdateMessage {
-		t.Errorf("Begin on the panel answered type %d %q", r.Type, said(r))
+	if r := click("rt1:ws.host.begin:1"); !strings.Contains(wsSaid(r), "has begun") || r.Type != discordgo.InteractionResponseUpdateMessage {
+		t.Errorf("Begin on the panel answered type %d %q", r.Type, wsSaid(r))
 	}
-	if r := click("rt1:ws.host.pause:1"); !strings.Contains(said(r), "Paused") || !env.run(t, 1).Paused {
-		t.Errorf("Pause on the panel answered %q", said(r))
+	if r := click("rt1:ws.host.pause:1"); !strings.Contains(wsSaid(r), "Paused") || !env.run(t, 1).Paused {
+		t.Errorf("Pause on the panel answered %q", wsSaid(r))
 	}
-	if r := click("rt1:ws.host.resume:1"); !strings.Contains(said(r), "Resumed") || env.run(t, 1).Paused {
-		t.Errorf("Resume on the panel answered %q", said(r))
+	if r := click("rt1:ws.host.resume:1"); !strings.Contains(wsSaid(r), "Resumed") || env.run(t, 1).Paused {
+		t.Errorf("Resume on the panel answered %q", wsSaid(r))
 	}
-	if r := click("rt1:ws.host.extend:1:5"); !strings.Contains(said(r), "Added 5 minutes") {
-		t.Errorf("+5 min on the panel answered %q", said(r))
+	if r := click("rt1:ws.host.extend:1:5"); !strings.Contains(wsSaid(r), "Added 5 minutes") {
+		t.Errorf("+5 min on the panel answered %q", wsSaid(r))
 	}
 	modal := click("rt1:ws.host.broadcast:1")
 	if modal.Modal == nil {
-		t.Fatalf("Broadcast… answered %q, want a modal", said(modal))
+		t.Fatalf("Broadcast… answered %q, want a modal", wsSaid(modal))
 	}
 	opened, err := host.ClickButton(panel.Message.ID, "rt1:ws.host.broadcast:1")
 	env.await(t, opened, err)
 	sent, err := host.SubmitModal(opened, "rt1:ws.host.broadcast:1", map[string]string{"message": "Five minutes to go!"})
-	expectSaid(t, env.await(t, sent, err), "Sent to the main channel and every room")
+	wsExpect(t, env.await(t, sent, err), "Sent to the main channel and every room")
 	found := false
-	for _, n := range effectsOf[workshop.PostNotice](env.fx) {
+	for _, n := range wsEffects[workshop.PostNotice](env.fx) {
 		found = found || strings.Contains(n.Text, "Five minutes to go!")
 	}
 	if !found {
 		t.Error("the broadcast was not posted")
 	}
-	if r := click("rt1:ws.host.end:1"); !strings.Contains(said(r), "has ended") || env.run(t, 1).State != workshop.RunEnded {
-		t.Errorf("End on the panel answered %q", said(r))
+	if r := click("rt1:ws.host.end:1"); !strings.Contains(wsSaid(r), "has ended") || env.run(t, 1).State != workshop.RunEnded {
+		t.Errorf("End on the panel answered %q", wsSaid(r))
 	}
-	if findComponent(panel.Message.Components, "rt1:ws.host.pause:1") != nil {
+	if wsFindComponent(panel.Message.Components, "rt1:ws.host.pause:1") != nil {
 		t.Error("an ended run's panel still offers Pause")
 	}
 	env.noFailures(t)
@@ -511,8 +566,8 @@ func TestWorkshopAutocompleteListAndHistory(t *testing.T) {
 	if got := ask("DESIGN"); len(got) != 1 || got[0].Value != "design-thinking" || !strings.Contains(got[0].Name, "Design Thinking Crash Course") {
 		t.Errorf("autocomplete for DESIGN: %+v", got)
 	}
-	if got := ask(""); len(got) != 4 {
-		t.Errorf("autocomplete with nothing typed offered %d curricula, want all 4", len(got))
+	if got := ask(""); len(got) != 5 {
+		t.Errorf("autocomplete with nothing typed offered %d curricula, want all 5", len(got))
 	}
 	if got := ask("no such thing"); len(got) != 0 {
 		t.Errorf("autocomplete for nonsense offered %+v", got)
@@ -520,13 +575,13 @@ func TestWorkshopAutocompleteListAndHistory(t *testing.T) {
 
 	list := env.cmd(t, env.e.Members()[0], "workshop list", nil)
 	for _, want := range []string{"**Design Thinking Crash Course** (`design-thinking`)", "**Quick Solo** (`quick-solo`)\n12m in all · first exercise after 2m"} {
-		expectSaid(t, list, want)
+		wsExpect(t, list, want)
 	}
 
-	expectSaid(t, env.cmd(t, host, "workshop history", nil), "No workshops have run")
+	wsExpect(t, env.cmd(t, host, "workshop history", nil), "No workshops have run")
 	env.cmd(t, host, "workshop start", map[string]any{"curriculum": "quick-solo"})
 	env.cmd(t, host, "workshop end", nil)
-	expectSaid(t, env.cmd(t, host, "workshop history", nil), "**Quick Solo** · cancelled")
+	wsExpect(t, env.cmd(t, host, "workshop history", nil), "**Quick Solo** · cancelled")
 	env.noFailures(t)
 }
 
@@ -541,19 +596,19 @@ func TestWorkshopRefusesInvalidOptions(t *testing.T) {
 		}
 		return env.cmd(t, host, "workshop start", opts)
 	}
-	expectSaid(t, start(map[string]any{"group_size": 1}), "group_size must be between 2 and 25 people; you gave 1.")
-	expectSaid(t, start(map[string]any{"group_size": 26}), "group_size must be between 2 and 25")
-	expectSaid(t, start(map[string]any{"starts_in": 10081}), "starts_in must be between 0 and 10080 minutes")
-	expectSaid(t, start(map[string]any{"starts_in": -1}), "starts_in must be between 0 and 10080 minutes")
-	expectSaid(t, start(map[string]any{"curriculum": "nope"}), `No curriculum "nope". Available: business-model-canvas, design-thinking, project-planning, quick-solo.`)
-	expectSaid(t, start(map[string]any{"voice": env.seed.TextChannelID}), "voice must be a voice or stage channel")
-	if len(effectsOf[workshop.PostLobby](env.fx)) != 0 {
+	wsExpect(t, start(map[string]any{"group_size": 1}), "group_size must be between 2 and 25 people; you gave 1.")
+	wsExpect(t, start(map[string]any{"group_size": 26}), "group_size must be between 2 and 25")
+	wsExpect(t, start(map[string]any{"starts_in": 10081}), "starts_in must be between 0 and 10080 minutes")
+	wsExpect(t, start(map[string]any{"starts_in": -1}), "starts_in must be between 0 and 10080 minutes")
+	wsExpect(t, start(map[string]any{"curriculum": "nope"}), `No curriculum "nope". Available: business-model-canvas, design-thinking, pick-a-room, project-planning, quick-solo.`)
+	wsExpect(t, start(map[string]any{"voice": env.seed.TextChannelID}), "voice must be a voice or stage channel")
+	if len(wsEffects[workshop.PostLobby](env.fx)) != 0 {
 		t.Fatal("an invalid start posted a lobby")
 	}
 
-	expectSaid(t, env.cmd(t, host, "workshop pause", nil), "There's no workshop running in this channel")
+	wsExpect(t, env.cmd(t, host, "workshop pause", nil), "There's no workshop running in this channel")
 	r := start(map[string]any{"voice": env.seed.VoiceChannelID, "starts_in": 30, "group_size": 3})
-	expectSaid(t, r, "begins by itself <t:")
+	wsExpect(t, r, "begins by itself <t:")
 	run := env.run(t, 1)
 	if run.MainVoiceChannelID != env.seed.VoiceChannelID || run.GroupSize != 3 || run.StartsAt.IsZero() {
 		t.Errorf("started run: voice %q, group size %d, starts %v", run.MainVoiceChannelID, run.GroupSize, run.StartsAt)
@@ -562,11 +617,11 @@ func TestWorkshopRefusesInvalidOptions(t *testing.T) {
 		t.Errorf("no begin timer for a start time: %v", env.store.timerKeys())
 	}
 
-	expectSaid(t, env.cmd(t, host, "workshop extend", map[string]any{"minutes": 0}), "minutes must be a whole number from 1 to 120.")
-	expectSaid(t, env.cmd(t, host, "workshop extend", map[string]any{"minutes": 121}), "minutes must be a whole number from 1 to 120.")
-	expectSaid(t, env.cmd(t, host, "workshop extend", map[string]any{"minutes": 5}), "isn't running")
-	expectSaid(t, env.cmd(t, host, "workshop broadcast", map[string]any{"message": strings.Repeat("x", workshop.MaxBroadcastLen+1)}),
+	wsExpect(t, env.cmd(t, host, "workshop extend", map[string]any{"minutes": 0}), "minutes must be a whole number from 1 to 120.")
+	wsExpect(t, env.cmd(t, host, "workshop extend", map[string]any{"minutes": 121}), "minutes must be a whole number from 1 to 120.")
+	wsExpect(t, env.cmd(t, host, "workshop extend", map[string]any{"minutes": 5}), "isn't running")
+	wsExpect(t, env.cmd(t, host, "workshop broadcast", map[string]any{"message": strings.Repeat("x", workshop.MaxBroadcastLen+1)}),
 		"The message has 1801 characters; at most 1800 fit.")
-	expectSaid(t, env.cmd(t, host, "workshop broadcast", map[string]any{"message": "   "}), "The message is empty.")
+	wsExpect(t, env.cmd(t, host, "workshop broadcast", map[string]any{"message": "   "}), "The message is empty.")
 	env.noFailures(t)
 }
