@@ -129,7 +129,6 @@ func TestDesignThinkingThroughDiscord(t *testing.T) {
 			t.Errorf("after recall %s is in %q, want the main voice channel", u, got)
 		}
 	}
-	main = contents(d.e.Messages(seed.TextChannelID))
 	msgs := d.e.Messages(seed.TextChannelID)
 	if p := msgs[len(msgs)-1]; !strings.Contains(p.Content, "Capture findings") || !slices.Contains(buttonIDs(p), "rt1:ws.submit:42:2") {
 		t.Errorf("solo prompt %q with buttons %v, want Capture findings with rt1:ws.submit:42:2", p.Content, buttonIDs(p))
@@ -206,5 +205,3 @@ func buttonIDs(m *discordgo.Message) []string {
 	}
 	return out
 }
-
-

@@ -212,7 +212,7 @@ func (d *driver) joinVoice(users ...string) {
 	}
 	d.waitState(func() bool {
 		for _, u := range users {
-			if vs, err := d.s.State.VoiceState(seed.GuildID, u); err != nil || vs.ChannelID != seed.VoiceChannelID {
+			if d.eff.voiceChannelOf(seed.GuildID, u) != seed.VoiceChannelID {
 				return false
 			}
 		}

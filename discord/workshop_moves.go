@@ -168,16 +168,27 @@ func (w *WorkshopEffector) WaitMoves(ctx context.Context, runID int64) error {
 }
 
 // voiceChannelOf is the voice channel the member is in per the session's
-// State, or "".
+// State, or "". It reads under the State's lock: discordgo's own
+// State.VoiceState reads the guild's voice states without it, racing with
+// the gateway's updates.
 func (w *WorkshopEffector) voiceChannelOf(guildID, userID string) string {
-	if w.s.State == nil {
+	st := w.s.State
+	if st == nil {
 		return ""
 	}
-	vs, err := w.s.State.VoiceState(guildID, userID)
-	if err != nil || vs == nil {
-		return ""
+	st.RLock()
+	defer st.RUnlock()
+	for _, g := range st.Guilds {
+		if g.ID != guildID {
+			continue
+		}
+		for _, vs := range g.VoiceStates {
+			if vs.UserID == userID {
+				return vs.ChannelID
+			}
+		}
 	}
-	return vs.ChannelID
+	return ""
 }
 
 // moveMembers queues the moves of the members in voice and posts, in the
