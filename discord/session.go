@@ -45,6 +45,10 @@ type Options struct {
 // also watches for the gateway close codes after which retrying is pointless.
 type Session struct {
 	*discordgo.Session
+	// ApplicationID is the bot's application, from READY: commands are
+	// registered under it.
+	ApplicationID string
+
 	log   *slog.Logger
 	fatal chan error // receives once: why the gateway can never work
 
@@ -97,8 +101,8 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 		return nil, explainRESTError(opts.APIBase, err)
 	}
 
-	ready := make(chan struct{}, 1)
-	removeReady := dg.AddHandlerOnce(func(*discordgo.Session, *discordgo.Ready) { ready <- struct{}{} })
+	ready := make(chan *discordgo.Ready, 1)
+	removeReady := dg.AddHandlerOnce(func(_ *discordgo.Session, r *discordgo.Ready) { ready <- r })
 	dg.AddHandler(func(*discordgo.Session, *discordgo.Ready) { s.liftDeadline() })
 	dg.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { s.liftDeadline() })
 
@@ -117,7 +121,11 @@ func Connect(ctx context.Context, opts Options) (*Session, error) {
 	}
 	if err == nil {
 		select {
-		case <-ready:
+		case r := <-ready:
+			s.ApplicationID = r.User.ID // a bot's application id is its user id
+			if r.Application != nil && r.Application.ID != "" {
+				s.ApplicationID = r.Application.ID
+			}
 		case err = <-s.fatal:
 		case <-ctx.Done():
 			err = fmt.Errorf("no READY from the Discord gateway within %s (is %s reachable?)", opts.Timeout, opts.APIBase)

@@ -113,7 +113,7 @@ func TestRunConnectsToTheEmulatorAndStopsOnInterrupt(t *testing.T) {
 		done <- Main(ctx, []string{"run"}, env)
 	}()
 	deadline := time.After(30 * time.Second)
-	for !strings.Contains(stderr.String(), "connected to Discord") {
+	for !strings.Contains(stderr.String(), "slash commands registered") {
 		select {
 		case code := <-done:
 			t.Fatalf("run exited %d before connecting:\n%s", code, stderr.String())
@@ -122,6 +122,29 @@ func TestRunConnectsToTheEmulatorAndStopsOnInterrupt(t *testing.T) {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+	// As a member, through the control API as the README shows: the bot
+	// registered its commands in the guild and answers them.
+	var started struct {
+		InteractionID string `json:"interaction_id"`
+	}
+	controlPost(t, info.ControlURL+"members/"+info.MemberIDs[0]+"/command",
+		`{"name": "roundtable", "channel_id": "`+info.TextChannelID+`"}`, &started)
+	answered := false
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end) && !answered; time.Sleep(20 * time.Millisecond) {
+		var got struct {
+			Failed   bool            `json:"failed"`
+			Response json.RawMessage `json:"response"`
+		}
+		controlGet(t, info.ControlURL+"interactions/"+started.InteractionID, &got)
+		if got.Failed {
+			t.Fatalf("the /roundtable interaction failed:\n%s", stderr.String())
+		}
+		answered = len(got.Response) > 0 && string(got.Response) != "null"
+	}
+	if !answered {
+		t.Fatalf("/roundtable was not answered:\n%s", stderr.String())
+	}
+
 	cancel()
 	select {
 	case code := <-done:
@@ -142,5 +165,35 @@ func TestRunStopsOnARejectedTokenFromTheGateway(t *testing.T) {
 	code, _, errOut := runMain(t, map[string]string{"DISCORD_TOKEN": "not-the-token", "DATABASE_URL": d.URL}, "run")
 	if code != 1 || !strings.Contains(errOut, "401") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func controlPost(t *testing.T, url, body string, out any) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	decodeControl(t, resp, out)
+}
+
+func controlGet(t *testing.T, url string, out any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decodeControl(t, resp, out)
+}
+
+func decodeControl(t *testing.T, resp *http.Response, out any) {
+	t.Helper()
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s %s: %s: %s", resp.Request.Method, resp.Request.URL, resp.Status, b)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("%s: %v: %s", resp.Request.URL, err, b)
 	}
 }

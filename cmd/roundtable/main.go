@@ -43,7 +43,7 @@ type command struct {
 	run func(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) error
 }
 
-func commands() []command {
+func subcommands() []command {
 	return []command{runCommand, migrateCommand, curriculumCommand, emulatorCommand, versionCommand}
 }
 
@@ -88,7 +88,7 @@ func Main(ctx context.Context, args []string, env *Env) int {
 	if name == "help" {
 		name, rest = rest[0], []string{"-help"}
 	}
-	for _, c := range commands() {
+	for _, c := range subcommands() {
 		if c.name != name {
 			continue
 		}
@@ -115,7 +115,7 @@ Usage: roundtable [-config FILE] COMMAND [ARGS]
 
 Commands:
 `)
-	cmds := commands()
+	cmds := subcommands()
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	for _, c := range cmds {
 		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)

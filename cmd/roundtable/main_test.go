@@ -25,7 +25,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestEveryCommandHasHelpWithExample(t *testing.T) {
-	for _, c := range commands() {
+	for _, c := range subcommands() {
 		code, out, errOut := runMain(t, nil, c.name, "-help")
 		if code != 0 {
 			t.Errorf("%s -help: exit %d, stderr %q", c.name, code, errOut)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/roundtable-bot/roundtable/commands"
 	"github.com/roundtable-bot/roundtable/discord"
 )
 
@@ -85,6 +86,17 @@ func runBot(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) erro
 	}
 	defer session.Close()
 	log.Info("connected to Discord", "user", session.State.User.Username, "guilds", len(session.State.Guilds))
+
+	registry := commands.NewRegistry()
+	commands.DefineHelp(registry)
+	router := commands.NewRouter(commands.RouterOptions{Logger: log})
+	registry.Install(router)
+	session.AddHandler(router.Handle)
+	defer router.Wait() // after the session is closed: no new interactions arrive
+	if err := registry.Register(ctx, session.Session, session.ApplicationID, cfg.Discord.GuildIDs); err != nil {
+		return fmt.Errorf("registering slash commands: %w", err)
+	}
+	log.Info("slash commands registered", "guilds", cfg.Discord.GuildIDs)
 
 	select {
 	case <-ctx.Done():
