@@ -141,11 +141,16 @@ type decision struct {
 	effects []workshop.Effect
 	run     *workshop.Run // the run as changed by the decision (a copy the store handed to decide)
 	status  string
+	// effectErr is set when the decision was stored but carrying out its
+	// effects failed: they stay queued, and the next action on the run (or
+	// Recover at start-up) carries them out.
+	effectErr error
 }
 
 // do applies decide to the run through the Runner and reports what was
 // decided. The Runner stores the decision before carrying out its
-// effects; an effect that fails stays queued for the next action.
+// effects, so a failure after that is no failure of the member's action:
+// the decision comes back with effectErr, and the reply says both.
 func (w *Workshop) do(ctx *Context, runID int64, decide func(e *workshop.Engine, r *workshop.Run, now time.Time) ([]workshop.Effect, error)) (decision, error) {
 	var d decision
 	err := w.deps.Runner.Do(ctx, runID, func(e *workshop.Engine, r *workshop.Run, now time.Time) ([]workshop.Effect, error) {
@@ -156,10 +161,39 @@ func (w *Workshop) do(ctx *Context, runID int64, decide func(e *workshop.Engine,
 		d = decision{effects: fx, run: r, status: e.Status(r, now)}
 		return fx, nil
 	})
-	if err != nil {
+	if err == nil {
+		return d, nil
+	}
+	if d.run == nil {
+		return decision{}, fmt.Errorf("run %d: %w", runID, err) // refused, or the run could not be loaded
+	}
+	// decide succeeded, so either storing or carrying out failed. Every
+	// stored action bumps Seq: a stored Seq as high as ours means ours was
+	// stored (barring a concurrent action that won the same row lock right
+	// after our commit failed, which this treats as stored).
+	stored, ferr := w.deps.Store.FindRun(ctx, runID)
+	if ferr != nil || stored.Seq < d.run.Seq {
 		return decision{}, fmt.Errorf("run %d: %w", runID, err)
 	}
+	w.log.Warn("decision stored; carrying out its effects failed, they stay queued", "run", runID, "err", err)
+	d.effectErr = err
 	return d, nil
+}
+
+// reply answers the member privately with text, adding what went wrong
+// carrying out the decision, if anything did.
+func (d decision) reply(ctx *Context, text string, opts ...ReplyOption) error {
+	return ctx.Reply(true, d.withWarning(text), opts...)
+}
+
+// withWarning adds to text, when the decision's effects failed, the
+// reason in member's words and that it will be retried.
+func (d decision) withWarning(text string) string {
+	if d.effectErr == nil {
+		return text
+	}
+	return text + "\n\n⚠️ Not everything is carried out yet: " + MemberMessage(d.effectErr) +
+		" The rest is retried with the next action on the workshop."
 }
 
 // acknowledgement is the text of the decision's Acknowledge for userID:

@@ -30,6 +30,9 @@ type wsStore struct {
 	outbox      map[int64][]workshop.Effect
 	timers      map[string]time.Time
 	submissions []workshop.Submission
+	// commitErr, when set, fails every UpdateRun after decide succeeded,
+	// as a lost database connection at commit would.
+	commitErr error
 }
 
 func newWSStore() *wsStore {
@@ -68,6 +71,9 @@ func (s *wsStore) UpdateRun(_ context.Context, id int64, decide func(*workshop.R
 	effects, err := decide(r)
 	if err != nil {
 		return err
+	}
+	if s.commitErr != nil {
+		return s.commitErr
 	}
 	if err := s.saveLocked(r); err != nil {
 		return err
@@ -291,7 +297,7 @@ func (f *wsEffector) Apply(ctx context.Context, r *workshop.Run, e workshop.Effe
 		for _, g := range e.Groups {
 			ch, err := f.s.GuildChannelCreate(r.GuildID, fmt.Sprintf("run-%d-group-%d", r.ID, g.Number), discordgo.ChannelTypeGuildText, discordgo.WithContext(ctx))
 			if err != nil {
-				return fmt.Errorf("create room: %w", err)
+				return NeedsPermission(discordgo.PermissionManageChannels, fmt.Errorf("create room: %w", err))
 			}
 			if err := f.ledger.Record(ctx, r.ID, workshop.RoomRef{Formation: e.Formation, Group: g.Number}.String(), ch.ID); err != nil {
 				return err

@@ -71,7 +71,7 @@ func (w *Workshop) hostReply(ctx *Context, v hostVerb) error {
 	if err != nil {
 		return err
 	}
-	return ctx.Reply(true, v.done+"\n\n"+d.status)
+	return d.reply(ctx, v.done+"\n\n"+d.status)
 }
 
 // start opens a lobby in this channel.
@@ -117,13 +117,16 @@ func (w *Workshop) start(ctx *Context) error {
 		req.MainVoiceChannelID = ch.ID
 	}
 	run, err := w.deps.Runner.Start(ctx, req)
-	if err != nil {
-		if run != nil {
-			// The run is stored; only carrying out its effects failed.
-			// They stay queued and the next action retries them.
-			return fmt.Errorf("run %d was created but its lobby is not posted yet: %w", run.ID, err)
-		}
+	if err != nil && run == nil {
 		return err
+	}
+	// With a run and an error, the run is stored and only carrying out
+	// its effects (the lobby post) failed: they stay queued, and the
+	// host hears both.
+	d := decision{run: run}
+	if err != nil {
+		w.log.Warn("run started; carrying out its effects failed, they stay queued", "run", run.ID, "err", err)
+		d.effectErr = err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "✅ **%s** is open for joining in this channel.\n", c.Title)
@@ -133,7 +136,7 @@ func (w *Workshop) start(ctx *Context) error {
 		b.WriteString("Begin it with `/workshop begin` once people have joined; ")
 	}
 	b.WriteString("`/workshop panel` gives you the controls as buttons.")
-	return ctx.Reply(true, b.String())
+	return d.reply(ctx, b.String())
 }
 
 // extend adds minutes to the current step.

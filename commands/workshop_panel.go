@@ -60,7 +60,7 @@ func (w *Workshop) panelDo(ctx *Context, runID int64, v hostVerb) error {
 	if err != nil {
 		return err
 	}
-	return w.redraw(ctx, d.run, v.done+"\n\n"+d.status)
+	return w.redraw(ctx, d.run, d.withWarning(v.done+"\n\n"+d.status))
 }
 
 // panelStatus redraws the panel with the run as it is now.
@@ -118,10 +118,11 @@ func (w *Workshop) broadcastModal(ctx *Context) error {
 		return err
 	}
 	v := verbBroadcast(text)
-	if _, err := w.hostDo(ctx, runID, v); err != nil {
+	d, err := w.hostDo(ctx, runID, v)
+	if err != nil {
 		return err
 	}
-	return ctx.Reply(true, v.done)
+	return d.reply(ctx, v.done)
 }
 
 // panelRows are the buttons that make sense in the run's state: Begin in

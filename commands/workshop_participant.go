@@ -75,7 +75,7 @@ func (w *Workshop) chooseLevel(ctx *Context) error {
 	if err != nil {
 		return err
 	}
-	text := joinedText(d.run, userID)
+	text := d.withWarning(joinedText(d.run, userID))
 	if ctx.Message() == nil {
 		return ctx.Reply(true, text)
 	}
@@ -116,7 +116,7 @@ func (w *Workshop) leave(ctx *Context) error {
 	if err != nil {
 		return err
 	}
-	return ctx.Reply(true, "👋 You've left **"+d.run.Curriculum.Title+"**. Join again any time before it ends.")
+	return d.reply(ctx, "👋 You've left **"+d.run.Curriculum.Title+"**. Join again any time before it ends.")
 }
 
 // helpButton is "Ask for help" on a prompt.
@@ -146,7 +146,7 @@ func (w *Workshop) askHelp(ctx *Context, runID int64) error {
 	if err != nil {
 		return err
 	}
-	return ctx.Reply(true, d.acknowledgement(userID, "The hosts have been told."))
+	return d.reply(ctx, d.acknowledgement(userID, "The hosts have been told."))
 }
 
 // chooseRoom puts the member in the self-select room they picked.
@@ -173,7 +173,7 @@ func (w *Workshop) chooseRoom(ctx *Context) error {
 			break
 		}
 	}
-	return ctx.Reply(true, "✅ You're in **"+name+"**.")
+	return d.reply(ctx, "✅ You're in **"+name+"**.")
 }
 
 // openSubmit answers a Submit button with the submission modal, after
@@ -237,5 +237,5 @@ func (w *Workshop) submit(ctx *Context) error {
 	if err := w.deps.Store.SaveSubmission(ctx, sub); err != nil {
 		return fmt.Errorf("save submission of run %d step %d: %w", runID, step, err)
 	}
-	return ctx.Reply(true, d.acknowledgement(userID, "Thanks! Your submission is saved."))
+	return d.reply(ctx, d.acknowledgement(userID, "Thanks! Your submission is saved."))
 }

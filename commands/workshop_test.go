@@ -101,9 +101,9 @@ const wsWait = 5 * time.Second
 
 // newWSEnv starts the bot. Its guild has a "Facilitator" role, configured
 // as a host role (env.hostRole), held by nobody yet.
-func newWSEnv(t testing.TB) *wsEnv {
+func newWSEnv(t testing.TB, opts ...discordtest.Option) *wsEnv {
 	t.Helper()
-	e := discordtest.New(t)
+	e := discordtest.New(t, opts...)
 	s := e.Session(t)
 	env := &wsEnv{e: e, seed: e.Seed(), s: s, store: newWSStore(), ledger: &wsLedger{}, logs: &wsLogs{}}
 	env.fx = &wsEffector{s: s, ledger: env.ledger}
@@ -623,5 +623,50 @@ func TestWorkshopRefusesInvalidOptions(t *testing.T) {
 	wsExpect(t, env.cmd(t, host, "workshop broadcast", map[string]any{"message": strings.Repeat("x", workshop.MaxBroadcastLen+1)}),
 		"The message has 1801 characters; at most 1800 fit.")
 	wsExpect(t, env.cmd(t, host, "workshop broadcast", map[string]any{"message": "   "}), "The message is empty.")
+	env.noFailures(t)
+}
+
+func TestWorkshopMissingPermissionIsToldToTheHost(t *testing.T) {
+	t.Parallel()
+	env := newWSEnv(t, discordtest.WithoutBotPermission(discordgo.PermissionManageChannels))
+	host, ana, bo := env.e.Owner(), env.e.Members()[0], env.e.Members()[1]
+	env.cmd(t, host, "workshop start", map[string]any{"curriculum": "design-thinking"})
+	env.join(t, ana, "1", "new")
+	env.join(t, bo, "1", "some")
+
+	r := env.cmd(t, host, "workshop begin", nil)
+	wsExpect(t, r, "has begun")
+	wsExpect(t, r, "I need Manage Channels")
+	if run := env.run(t, 1); run.State != workshop.RunIntro {
+		t.Errorf("the run is %s; the decision should stand while its rooms wait", run.State)
+	}
+	pending, err := env.store.PendingEffects(t.Context(), 1)
+	if err != nil || len(pending) == 0 {
+		t.Fatalf("nothing left queued after the rooms failed: %v %v", pending, err)
+	}
+	if _, ok := pending[0].(workshop.CreateRooms); !ok {
+		t.Errorf("first queued effect is %T, want the CreateRooms that failed", pending[0])
+	}
+	env.noFailures(t)
+}
+
+func TestWorkshopUnstoredDecisionIsAnError(t *testing.T) {
+	t.Parallel()
+	env := newWSEnv(t)
+	host, ana := env.e.Owner(), env.e.Members()[0]
+	env.cmd(t, host, "workshop start", map[string]any{"curriculum": "quick-solo"})
+	env.join(t, ana, "1", "new")
+
+	env.store.mu.Lock()
+	env.store.commitErr = workshop.Errorf(workshop.EUNAVAILABLE, "")
+	env.store.mu.Unlock()
+	r := env.cmd(t, host, "workshop begin", nil)
+	wsExpect(t, r, MsgUnavailable)
+	if strings.Contains(wsSaid(r), "has begun") {
+		t.Errorf("a decision that was not stored was reported done: %q", wsSaid(r))
+	}
+	if run := env.run(t, 1); run.State != workshop.RunLobby {
+		t.Errorf("the run is %s after a failed commit", run.State)
+	}
 	env.noFailures(t)
 }
