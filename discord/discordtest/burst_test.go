@@ -68,3 +68,26 @@ func TestBurstPastTheGlobalLimitRecovers(t *testing.T) {
 	}
 	t.Logf("%d of %d sends were answered 429 and retried", limited, channels*perChannel)
 }
+
+// TestInvalidRequestsAreCounted: Discord counts 401, 403 and 429 answers
+// toward the limit on invalid requests per IP; so does the emulator.
+func TestInvalidRequestsAreCounted(t *testing.T) {
+	t.Parallel()
+	e := discordtest.New(t, discordtest.WithoutBotPermission(discordgo.PermissionManageChannels))
+	seed := e.Seed()
+	bad, err := discordgo.New("Bot not-the-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad.Client = e.HTTPClient()
+	if _, err := bad.User("@me"); err == nil {
+		t.Fatal("a bad token was accepted")
+	}
+	s := e.Session(t)
+	if _, err := s.GuildChannelCreate(seed.GuildID, "no-permission", discordgo.ChannelTypeGuildText); err == nil {
+		t.Fatal("created a channel without Manage Channels")
+	}
+	if got := e.RateLimiter().InvalidRequests(); got != 2 {
+		t.Fatalf("invalid requests = %d, want 2 (one 401, one 403)", got)
+	}
+}

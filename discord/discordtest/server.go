@@ -101,14 +101,16 @@ func NewServer(opts ...Option) (*Emulator, error) {
 }
 
 // compose stacks the layers every request passes: the request log, the
-// control API and gateway (outside Discord's REST rules), then auth, then
-// faults -> rate limits -> spec validation -> the handlers.
+// control API and gateway (outside Discord's REST rules), then faults ->
+// rate limits -> auth -> spec validation -> the handlers.
 func (e *Emulator) compose(validator *spec.Validator) http.Handler {
+	// Authentication sits inside the rate limiter so 401s count toward the
+	// invalid-request limit, as Discord counts them.
 	var api http.Handler = e.mux
 	api = validator.Middleware(api)
+	api = e.authenticate(api)
 	api = e.limiter.Middleware(api)
 	api = e.faults.Middleware(api)
-	api = e.authenticate(api)
 	root := http.NewServeMux()
 	root.Handle("/api/", api)
 	root.HandleFunc("/ws/", e.serveGateway)
