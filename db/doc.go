@@ -13,6 +13,11 @@
 //     are stored as timestamptz in UTC (DB.Now returns UTC).
 //   - Migrations are SQL files in migrations/, embedded in the binary and
 //     applied by pressly/goose v3 under a Postgres advisory lock (see Migrate).
+//   - Durable timers (timers.go, timer_worker.go) drive everything that must
+//     happen at a time: step ends, warnings, reminders, digests. Workers in
+//     any number of processes claim due rows with FOR UPDATE SKIP LOCKED and
+//     a lease, and are woken early by LISTEN/NOTIFY, so a timer fires once,
+//     on time, and still fires after a restart of the bot or of Postgres.
 //
 // Subpackages: pgcluster runs the embedded default cluster; dbtest gives each
 // test a fresh migrated database.
