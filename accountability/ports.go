@@ -218,8 +218,8 @@ type Notifier interface {
 // router's codec (rt1:<kind>[:<arg>...]) and carry no arguments: the click
 // comes from the prompt's channel or the support thread itself.
 const (
-	CheckinKind     = "ac.checkin"      // the prompt's button and the check-in modal
-	ResolveKind     = "su.resolve"      // the support thread's "Mark resolved" button
+	CheckinKind     = "ac.checkin" // the prompt's button and the check-in modal
+	ResolveKind     = "su.resolve" // the support thread's "Mark resolved" button
 	CheckinButtonID = "rt1:" + CheckinKind
 	ResolveButtonID = "rt1:" + ResolveKind
 )
