@@ -74,6 +74,26 @@ type WorkshopDeps struct {
 
 // Workshop is the /workshop command, /help, and the buttons, selects and
 // modals of live workshops.
+//
+// Every change goes through Runner.Do (or Runner.Start), so the store
+// saves the decision before the effects are carried out. Host actions are
+// checked on the locked run with Run.Authorize (the member's roles, Manage
+// Events from the interaction's permissions, the configured host roles);
+// starting a run with CanHost. Every answer is ephemeral: the public side
+// of an action (lobby, notices, prompts) is an effect the Discord adapter
+// posts. The Acknowledge effect's text is shown as the member's reply, the
+// one channel that reaches only them, so the adapter need not carry it out.
+//
+// A slash command finds its run by the channel it is run in: the run's
+// main channel (RunStore.LiveRunInChannel) or, with a Ledger, one of its
+// breakout rooms (a live run among the guild's newest whose ledger holds
+// the channel's ID). /help also falls back to the one running workshop the
+// member takes part in. Components carry the run ID in their custom_id.
+//
+// When a decision is stored but carrying out its effects fails (Discord
+// down, a missing permission), the member is told the action is done,
+// why the rest is not yet, and that it is retried: the effects stay
+// queued for the next action on the run or Recover.
 type Workshop struct {
 	deps WorkshopDeps
 	log  *slog.Logger
