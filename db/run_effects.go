@@ -5,10 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 
 	"github.com/roundtable-bot/roundtable/workshop"
 )
@@ -19,63 +16,17 @@ type outboxKey struct {
 	key   string
 }
 
-// storeEffects carries out a decision's timer effects on the durable timers
-// and queues the others in the outbox, all in tx, in the order decided.
-func (s *RunStore) storeEffects(ctx context.Context, tx *sqlx.Tx, r *workshop.Run, effects []workshop.Effect, now time.Time) error {
-	timers := &TimerStore{q: tx}
-	var queue []workshop.Effect
-	at := map[string]int{} // key -> index in queue
-	for _, e := range effects {
-		switch e := e.(type) {
-		case workshop.ScheduleTimer:
-			if e.Timer.RunID != r.ID {
-				return workshop.Errorf(workshop.EINVALID, "Run %d cannot schedule timer %s of another run.", r.ID, e.Timer.Key())
-			}
-			err := timers.Schedule(ctx, Timer{Key: e.Timer.Key(), Kind: s.timerKind, GuildID: r.GuildID, DueAt: e.Timer.Due})
-			if err != nil {
-				return err
-			}
-			continue
-		case workshop.CancelTimers:
-			// A prefix outside the run's own keys would cancel another
-			// run's timers ("run:4" matches "run:42:...").
-			if !strings.HasPrefix(e.Prefix, r.KeyPrefix()) {
-				return workshop.Errorf(workshop.EINVALID, "Run %d cannot cancel timers %q*.", r.ID, e.Prefix)
-			}
-			if _, err := timers.CancelPrefix(ctx, e.Prefix); err != nil {
-				return err
-			}
-			continue
-		case workshop.PingHosts:
-			if err := recordHelpRequest(ctx, tx, r, e, now); err != nil {
-				return err
-			}
-		}
-		// One row per key: a key decided twice at once keeps its first
-		// place and its latest values, as a later decision would.
-		if i, ok := at[e.Key()]; ok {
-			queue[i] = e
-			continue
-		}
-		at[e.Key()] = len(queue)
-		queue = append(queue, e)
-	}
-	if len(queue) == 0 {
-		return nil
-	}
-	data, err := workshop.MarshalEffects(queue)
-	if err != nil {
-		return fmt.Errorf("encode effects of run %d: %w", r.ID, err)
-	}
-	// Rows are inserted in the decided order, so seq (a sequence) follows
-	// it. On a key already queued: a pending row takes the latest values
-	// and keeps its place; a done row stays done (the effect was carried
-	// out) unless it is the coalesced UpdateLobby, which is queued again at
-	// the end. Identical values change nothing.
-	_, err = tx.ExecContext(ctx, `
+// outboxStatement queues a decision's effects (data: MarshalEffects of
+// them, one per key) for run id. Rows are inserted in the decided order, so
+// seq (a sequence) follows it. On a key already queued: a pending row takes
+// the latest values and keeps its place; a done row stays done (the effect
+// was carried out) unless it is the coalesced UpdateLobby, which is queued
+// again at the end. Identical values change nothing.
+func outboxStatement(a *args, id string, data []byte, now time.Time) string {
+	return fmt.Sprintf(`
 		INSERT INTO effect_outbox (run_id, key, effect, queued_at)
-		SELECT $1, e->>'key', e, $3
-		FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(e, ord)
+		SELECT %s::bigint, e->>'key', e, %s
+		FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS x(e, ord)
 		ORDER BY ord
 		ON CONFLICT (run_id, key) DO UPDATE SET
 			effect = EXCLUDED.effect,
@@ -85,11 +36,7 @@ func (s *RunStore) storeEffects(ctx context.Context, tx *sqlx.Tx, r *workshop.Ru
 			done_at = NULL
 		WHERE effect_outbox.effect IS DISTINCT FROM EXCLUDED.effect
 		  AND (effect_outbox.done_at IS NULL OR EXCLUDED.effect->>'type' = 'UpdateLobby')`,
-		r.ID, string(data), now)
-	if err != nil {
-		return fmt.Errorf("queue effects of run %d: %w", r.ID, err)
-	}
-	return nil
+		id, a.add(now), a.add(string(data)))
 }
 
 // PendingEffects lists the run's queued effects not yet done, in the order

@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/roundtable-bot/roundtable/workshop"
 )
@@ -23,25 +23,53 @@ type runRow struct {
 
 const runColumns = `run_id, snapshot, curriculum_file, curriculum_hash, curriculum_toml`
 
-// loadRun reads run id with its curriculum and pair history; forUpdate
-// locks the row until q's transaction ends.
+// loadRun reads run id with its curriculum and pair history, in one round
+// trip; forUpdate locks the row until q's transaction ends.
 func (s *RunStore) loadRun(ctx context.Context, q sqlx.QueryerContext, id int64, forUpdate bool) (*workshop.Run, error) {
-	query := `SELECT ` + runColumns + ` FROM workshop_runs WHERE run_id = $1`
+	// The history is the groups of the guild's latest runs before this one
+	// that formed groups, each as an array of user IDs.
+	query := `SELECT ` + prefixed("r.", runColumns) + `,
+		(SELECT coalesce(jsonb_agg(m.members), '[]') FROM (
+			SELECT array_agg(gm.user_id) AS members
+			FROM group_members gm
+			WHERE gm.run_id IN (
+				SELECT e.run_id FROM workshop_runs e
+				WHERE e.guild_id = r.guild_id AND (e.created_at, e.run_id) < (r.created_at, r.run_id)
+				  AND EXISTS (SELECT 1 FROM run_groups g WHERE g.run_id = e.run_id)
+				ORDER BY e.created_at DESC, e.run_id DESC
+				LIMIT $2)
+			GROUP BY gm.group_id) m) AS history
+		FROM workshop_runs r WHERE r.run_id = $1`
 	if forUpdate {
-		query += ` FOR UPDATE`
+		query += ` FOR UPDATE OF r`
 	}
-	var row runRow
-	if err := sqlx.GetContext(ctx, q, &row, query, id); err != nil {
+	var row struct {
+		runRow
+		History []byte `db:"history"`
+	}
+	if err := sqlx.GetContext(ctx, q, &row, query, id, historyRuns); err != nil {
 		return nil, err
 	}
-	r, err := s.decodeRun(row)
+	r, err := s.decodeRun(row.runRow)
 	if err != nil {
 		return nil, err
 	}
-	if r.History, err = pairHistory(ctx, q, r); err != nil {
-		return nil, fmt.Errorf("pair history: %w", err)
+	var groups [][]string
+	if err := json.Unmarshal(row.History, &groups); err != nil {
+		return nil, fmt.Errorf("run %d: decode pair history: %w", id, err)
 	}
+	r.History = workshop.PairHistory{}
+	r.History.AddGroups(groups)
 	return r, nil
+}
+
+// prefixed qualifies each column of a comma-separated list with alias.
+func prefixed(alias, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = alias + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // decodeRun turns a row into a Run with its curriculum (without History).
@@ -59,36 +87,6 @@ func (s *RunStore) decodeRun(row runRow) (*workshop.Run, error) {
 	}
 	r.Curriculum = c
 	return &r, nil
-}
-
-// pairHistory counts the pairs grouped together in the guild's latest runs
-// before r that formed groups.
-func pairHistory(ctx context.Context, q sqlx.QueryerContext, r *workshop.Run) (workshop.PairHistory, error) {
-	var rows []struct {
-		GroupID int64          `db:"group_id"`
-		Members pq.StringArray `db:"members"`
-	}
-	err := sqlx.SelectContext(ctx, q, &rows, `
-		SELECT gm.group_id, array_agg(gm.user_id ORDER BY gm.user_id) AS members
-		FROM group_members gm
-		WHERE gm.run_id IN (
-			SELECT e.run_id FROM workshop_runs e
-			WHERE e.guild_id = $1 AND (e.created_at, e.run_id) < ($2, $3)
-			  AND EXISTS (SELECT 1 FROM run_groups g WHERE g.run_id = e.run_id)
-			ORDER BY e.created_at DESC, e.run_id DESC
-			LIMIT $4)
-		GROUP BY gm.group_id`,
-		r.GuildID, r.CreatedAt.UTC(), r.ID, historyRuns)
-	if err != nil {
-		return nil, err
-	}
-	h := workshop.PairHistory{}
-	groups := make([][]string, len(rows))
-	for i, row := range rows {
-		groups[i] = row.Members
-	}
-	h.AddGroups(groups)
-	return h, nil
 }
 
 // maxCachedCurricula bounds the parsed curricula kept: a guild runs a few

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -41,69 +42,147 @@ func runSnapshot(r *workshop.Run) ([]byte, error) {
 	return data, nil
 }
 
-// runColumnsArgs are the queryable columns kept in sync with the snapshot,
-// in the order of runWriteColumns.
-const runWriteColumns = `state, current_step, step_started_at, step_deadline, paused_at, paused_remaining,
-	started_at, ended_at, starts_at, seq, rooms_deleted, snapshot, updated_at`
-
-func runWriteArgs(r *workshop.Run, now time.Time) ([]any, error) {
+// saveRun writes the run (inserting it when create) with everything a
+// decision changes, in one statement, so a save costs one round trip: the
+// queryable columns and the snapshot, the participants that changed, the
+// queued effects and the net change to the run's timers. The formations
+// that changed and the help requests follow in their own statements (they
+// need the participants' rows).
+func (s *RunStore) saveRun(ctx context.Context, tx *sqlx.Tx, r *workshop.Run, before record, effects []workshop.Effect, now time.Time, create bool) error {
+	plan, err := s.planEffects(r, effects)
+	if err != nil {
+		return err
+	}
 	snap, err := runSnapshot(r)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	var a args
+	id := a.add(r.ID)
+	parts := []string{"run AS (" + runStatement(&a, id, r, snap, now, create) + ")"}
+	if p := participantsStatement(&a, id, r.Participants, before.participants); p != "" {
+		parts = append(parts, "participants AS ("+p+")")
+	}
+	if len(plan.queue) > 0 {
+		data, err := workshop.MarshalEffects(plan.queue)
+		if err != nil {
+			return fmt.Errorf("encode effects of run %d: %w", r.ID, err)
+		}
+		parts = append(parts, "outbox AS ("+outboxStatement(&a, id, data, now)+")")
+	}
+	if len(plan.cancels) > 0 {
+		parts = append(parts, fmt.Sprintf(`timers_cancelled AS (
+			DELETE FROM timers
+			WHERE EXISTS (SELECT 1 FROM unnest(%s::text[]) AS p(prefix) WHERE starts_with(key, p.prefix))
+			  AND NOT (key = ANY (%s::text[])))`,
+			a.add(textArray(plan.cancels)), a.add(textArray(plan.schedule))))
+	}
+	if len(plan.schedule) > 0 {
+		// TimerStore.Schedule's upsert, for many keys at once.
+		parts = append(parts, fmt.Sprintf(`timers_scheduled AS (
+			INSERT INTO timers (key, kind, guild_id, payload, due_at)
+			SELECT k, %s, %s, 'null', d::timestamptz FROM unnest(%s::text[], %s::text[]) AS t(k, d)
+			ON CONFLICT (key) DO UPDATE SET
+				kind = EXCLUDED.kind,
+				guild_id = EXCLUDED.guild_id,
+				payload = EXCLUDED.payload,
+				due_at = EXCLUDED.due_at,
+				paused_remaining = NULL,
+				attempts = 0,
+				last_error = '',
+				version = timers.version + 1)`,
+			a.add(s.timerKind), a.add(r.GuildID), a.add(textArray(plan.schedule)), a.add(textArray(plan.dueTexts()))))
+	}
+	var n int
+	if err := tx.GetContext(ctx, &n, "WITH "+strings.Join(parts, ",\n")+"\nSELECT count(*) FROM run", a...); err != nil {
+		return err
+	}
+	if n != 1 {
+		return workshop.Errorf(workshop.ENOTFOUND, "No such workshop run.")
+	}
+	for fi, f := range r.Formations {
+		if fi < len(before.formations) && sameGroups(before.formations[fi], f) {
+			continue
+		}
+		if err := writeFormation(ctx, tx, r.ID, fi, f); err != nil {
+			return fmt.Errorf("save groups of formation %d: %w", fi, err)
+		}
+	}
+	for _, e := range plan.help {
+		if err := recordHelpRequest(ctx, tx, r, e, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runStatement inserts or updates the run's row: the queryable columns
+// kept in sync with the snapshot.
+func runStatement(a *args, id string, r *workshop.Run, snap []byte, now time.Time, create bool) string {
 	var step sql.NullInt64
 	if r.StepIndex >= 0 {
 		step = sql.NullInt64{Int64: int64(r.StepIndex), Valid: true}
 	}
+	var pausedAt time.Time
 	var remainingUS sql.NullInt64
 	if r.Paused {
+		pausedAt = r.PausedAt
 		remainingUS = sql.NullInt64{Int64: r.Remaining.Microseconds(), Valid: true}
 	}
 	var started time.Time
 	if len(r.Timing) > 0 {
 		started = r.Timing[0].StartedAt
 	}
-	var pausedAt time.Time
-	if r.Paused {
-		pausedAt = r.PausedAt
-	}
-	return []any{
-		string(r.State), step, nullTime(r.StepStartedAt), nullTime(r.Deadline), nullTime(pausedAt), remainingUS,
-		nullTime(started), nullTime(r.EndedAt), nullTime(r.StartsAt), r.Seq, r.RoomsDeleted, string(snap), now,
-	}, nil
-}
-
-// The run columns' placeholders; paused_remaining arrives in microseconds.
-const runWriteValues = `$1, $2, $3, $4, $5, $6::bigint * interval '1 microsecond',
-	$7, $8, $9, $10, $11, $12::jsonb, $13`
-
-// insertRun adds the run's row.
-func insertRun(ctx context.Context, tx *sqlx.Tx, r *workshop.Run, now time.Time) error {
-	args, err := runWriteArgs(r, now)
-	if err != nil {
-		return err
+	cols := `state, current_step, step_started_at, step_deadline, paused_at, paused_remaining,
+		started_at, ended_at, starts_at, seq, rooms_deleted, snapshot, updated_at`
+	vals := strings.Join([]string{
+		a.add(string(r.State)), a.add(step), a.add(nullTime(r.StepStartedAt)), a.add(nullTime(r.Deadline)),
+		a.add(nullTime(pausedAt)), a.add(remainingUS) + "::bigint * interval '1 microsecond'",
+		a.add(nullTime(started)), a.add(nullTime(r.EndedAt)), a.add(nullTime(r.StartsAt)),
+		a.add(r.Seq), a.add(r.RoomsDeleted), a.add(string(snap)) + "::jsonb", a.add(now),
+	}, ", ")
+	if !create {
+		return `UPDATE workshop_runs SET (` + cols + `) = (` + vals + `) WHERE run_id = ` + id + ` RETURNING run_id`
 	}
 	c := r.Curriculum
-	args = append(args, r.ID, r.GuildID, r.MainChannelID, nullText(r.MainVoiceChannelID), r.HostID,
-		c.ID, c.Hash, string(c.Source), c.File, r.CreatedAt.UTC())
-	_, err = tx.ExecContext(ctx, `
-		INSERT INTO workshop_runs (`+runWriteColumns+`,
-			run_id, guild_id, main_channel_id, voice_channel_id, host_id,
-			curriculum_id, curriculum_hash, curriculum_toml, curriculum_file, created_at)
-		VALUES (`+runWriteValues+`, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`, args...)
-	return err
+	fixed := strings.Join([]string{
+		id, a.add(r.GuildID), a.add(r.MainChannelID), a.add(nullText(r.MainVoiceChannelID)), a.add(r.HostID),
+		a.add(c.ID), a.add(c.Hash), a.add(string(c.Source)), a.add(c.File), a.add(r.CreatedAt.UTC()),
+	}, ", ")
+	return `INSERT INTO workshop_runs (run_id, guild_id, main_channel_id, voice_channel_id, host_id,
+			curriculum_id, curriculum_hash, curriculum_toml, curriculum_file, created_at, ` + cols + `)
+		VALUES (` + fixed + `, ` + vals + `) RETURNING run_id`
 }
 
-// updateRun saves the run's changed state into its row.
-func updateRun(ctx context.Context, tx *sqlx.Tx, r *workshop.Run, now time.Time) error {
-	args, err := runWriteArgs(r, now)
-	if err != nil {
-		return err
+// participantsStatement upserts the participants that are new or changed
+// since before; "" when none are.
+func participantsStatement(a *args, id string, now, before []workshop.Participant) string {
+	var users, levels, joined, left []string
+	for i, p := range now {
+		if i < len(before) && before[i] == p {
+			continue
+		}
+		users = append(users, p.UserID)
+		levels = append(levels, string(p.Level))
+		joined = append(joined, timeText(p.JoinedAt))
+		if p.Left {
+			left = append(left, timeText(p.LeftAt))
+		} else {
+			left = append(left, "")
+		}
 	}
-	_, err = tx.ExecContext(ctx, `
-		UPDATE workshop_runs SET (`+runWriteColumns+`) = (`+runWriteValues+`)
-		WHERE run_id = $14`, append(args, r.ID)...)
-	return err
+	if len(users) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(`
+		INSERT INTO participants (run_id, user_id, experience_level, joined_at, left_at)
+		SELECT %s::bigint, u, nullif(l, ''), j::timestamptz, nullif(x, '')::timestamptz
+		FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS p(u, l, j, x)
+		ON CONFLICT (run_id, user_id) DO UPDATE SET
+			experience_level = EXCLUDED.experience_level,
+			joined_at = EXCLUDED.joined_at,
+			left_at = EXCLUDED.left_at`,
+		id, a.add(textArray(users)), a.add(textArray(levels)), a.add(textArray(joined)), a.add(textArray(left)))
 }
 
 // record is the part of a run written to the record tables, as it was
@@ -125,53 +204,6 @@ func snapshotRecord(r *workshop.Run) record {
 		rec.formations[i] = f
 	}
 	return rec
-}
-
-// writeRecord writes the participants and groups that changed since
-// before, so the record tables show the run as saved.
-func writeRecord(ctx context.Context, tx *sqlx.Tx, r *workshop.Run, before record) error {
-	if err := writeParticipants(ctx, tx, r, before.participants); err != nil {
-		return fmt.Errorf("save participants: %w", err)
-	}
-	for fi, f := range r.Formations {
-		if fi < len(before.formations) && sameGroups(before.formations[fi], f) {
-			continue
-		}
-		if err := writeFormation(ctx, tx, r.ID, fi, f); err != nil {
-			return fmt.Errorf("save groups of formation %d: %w", fi, err)
-		}
-	}
-	return nil
-}
-
-func writeParticipants(ctx context.Context, tx *sqlx.Tx, r *workshop.Run, before []workshop.Participant) error {
-	var users, levels, joined, left []string
-	for i, p := range r.Participants {
-		if i < len(before) && before[i] == p {
-			continue
-		}
-		users = append(users, p.UserID)
-		levels = append(levels, string(p.Level))
-		joined = append(joined, timeText(p.JoinedAt))
-		if p.Left {
-			left = append(left, timeText(p.LeftAt))
-		} else {
-			left = append(left, "")
-		}
-	}
-	if len(users) == 0 {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, `
-		INSERT INTO participants (run_id, user_id, experience_level, joined_at, left_at)
-		SELECT $1, u, nullif(l, ''), j::timestamptz, nullif(x, '')::timestamptz
-		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS p(u, l, j, x)
-		ON CONFLICT (run_id, user_id) DO UPDATE SET
-			experience_level = EXCLUDED.experience_level,
-			joined_at = EXCLUDED.joined_at,
-			left_at = EXCLUDED.left_at`,
-		r.ID, pq.StringArray(users), pq.StringArray(levels), pq.StringArray(joined), pq.StringArray(left))
-	return err
 }
 
 // sameGroups reports whether a formation's groups are unchanged.
@@ -201,7 +233,7 @@ func writeFormation(ctx context.Context, tx *sqlx.Tx, runID int64, fi int, f wor
 		SELECT $1, $2, $3, n, name FROM unnest($4::int[], $5::text[]) AS g(n, name)
 		ON CONFLICT (run_id, formed_at_step, number) DO UPDATE SET
 			name = EXCLUDED.name, formation = EXCLUDED.formation`,
-		runID, f.Step, fi, pq.Array(numbers), pq.StringArray(names)); err != nil {
+		runID, f.Step, fi, intArray(numbers), textArray(names)); err != nil {
 		return err
 	}
 	// Who left a group goes first: a member who changed groups would
@@ -210,7 +242,7 @@ func writeFormation(ctx context.Context, tx *sqlx.Tx, runID int64, fi int, f wor
 		DELETE FROM group_members gm USING run_groups g
 		WHERE gm.group_id = g.group_id AND g.run_id = $1 AND g.formed_at_step = $2
 		  AND (g.number, gm.user_id) NOT IN (SELECT * FROM unnest($3::int[], $4::text[]))`,
-		runID, f.Step, pq.Array(memberGroups), pq.StringArray(members)); err != nil {
+		runID, f.Step, intArray(memberGroups), textArray(members)); err != nil {
 		return err
 	}
 	if len(members) == 0 {
@@ -222,7 +254,7 @@ func writeFormation(ctx context.Context, tx *sqlx.Tx, runID int64, fi int, f wor
 		FROM unnest($3::int[], $4::text[]) AS m(number, user_id)
 		JOIN run_groups g ON g.run_id = $1 AND g.formed_at_step = $2 AND g.number = m.number
 		ON CONFLICT DO NOTHING`,
-		runID, f.Step, pq.Array(memberGroups), pq.StringArray(members))
+		runID, f.Step, intArray(memberGroups), textArray(members))
 	return err
 }
 

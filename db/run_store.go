@@ -26,6 +26,7 @@ type RunStore struct {
 	now       func() time.Time
 	timerKind string
 	curricula *curriculumCache
+	queues    *runQueues // the decisions waiting on each run (run_batch.go)
 
 	// revisions remembers, per queued effect, the revision PendingEffects
 	// last handed out, so CompleteEffect marks done only what was carried
@@ -66,6 +67,7 @@ func NewRunStore(d *DB, opts RunStoreOptions) *RunStore {
 		now:       d.Now,
 		timerKind: kind,
 		curricula: newCurriculumCache(),
+		queues:    newRunQueues(),
 		revisions: map[outboxKey]int{},
 	}
 }
@@ -91,13 +93,7 @@ func (s *RunStore) CreateRun(ctx context.Context, r *workshop.Run, effects []wor
 		if err := ensureGuild(ctx, tx, r.GuildID, now); err != nil {
 			return err
 		}
-		if err := insertRun(ctx, tx, r, now); err != nil {
-			return err
-		}
-		if err := writeRecord(ctx, tx, r, record{}); err != nil {
-			return err
-		}
-		return s.storeEffects(ctx, tx, r, effects, now)
+		return s.saveRun(ctx, tx, r, record{}, effects, now, true)
 	})
 	if err != nil {
 		return fmt.Errorf("create run %d: %w", r.ID, translateRun(err))
@@ -113,43 +109,6 @@ func validateNewRun(r *workshop.Run) error {
 		return workshop.Errorf(workshop.EINVALID, "A run needs an ID before it is stored.")
 	case r.Curriculum == nil || len(r.Curriculum.Source) == 0:
 		return workshop.Errorf(workshop.EINVALID, "A run needs the curriculum it was started with.")
-	}
-	return nil
-}
-
-// UpdateRun locks the run's row, has decide change the run and saves the
-// result with decide's effects. Concurrent updates of one run queue on the
-// row lock, so each decides on the run as the previous one left it.
-func (s *RunStore) UpdateRun(ctx context.Context, id int64, decide func(*workshop.Run) ([]workshop.Effect, error)) error {
-	var decideErr error
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		r, err := s.loadRun(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		before := snapshotRecord(r)
-		effects, err := decide(r)
-		if err != nil {
-			decideErr = err
-			return err
-		}
-		if r.ID != id {
-			return workshop.Errorf(workshop.EINVALID, "A decision may not change the run's ID.")
-		}
-		now := s.now()
-		if err := updateRun(ctx, tx, r, now); err != nil {
-			return err
-		}
-		if err := writeRecord(ctx, tx, r, before); err != nil {
-			return err
-		}
-		return s.storeEffects(ctx, tx, r, effects, now)
-	})
-	if decideErr != nil {
-		return decideErr
-	}
-	if err != nil {
-		return fmt.Errorf("update run %d: %w", id, translateRun(err))
 	}
 	return nil
 }
