@@ -92,8 +92,10 @@ type WorkshopEffectorOptions struct {
 	// Concurrency is how many requests one effect may have in flight at
 	// once across different channels (default 8).
 	Concurrency int
-	// GlobalLimit is Discord's per-bot limit on all requests (default 50
-	// per second); MemberMoveLimit the per-guild limit on member moves
+	// GlobalLimit is the share of Discord's per-bot limit on all requests
+	// (50 per second) the effector uses: 45 by default, leaving room for
+	// the requests the rest of the bot makes on the same token;
+	// MemberMoveLimit the per-guild limit on member moves
 	// (default 10 per 10 s); OverwriteLimit the per-channel limit on
 	// permission overwrite edits (default 10 per 15 s).
 	GlobalLimit     RateLimit
@@ -106,9 +108,10 @@ type SubmissionLister interface {
 	Submissions(ctx context.Context, runID int64) ([]workshop.Submission, error)
 }
 
-// Discord's limits, as the emulator's realistic profile records them.
+// Discord's limits, as the emulator's realistic profile records them (the
+// global one less a margin for the bot's other requests).
 var (
-	DefaultGlobalLimit     = RateLimit{50, time.Second}
+	DefaultGlobalLimit     = RateLimit{45, time.Second}
 	DefaultMemberMoveLimit = RateLimit{10, 10 * time.Second}
 	DefaultOverwriteLimit  = RateLimit{10, 15 * time.Second}
 )
