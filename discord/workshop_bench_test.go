@@ -160,4 +160,3 @@ func floors(reqs []discordtest.Request) (moves, all time.Duration, summary strin
 	}
 	return moves, all, strings.Join(sorted(parts), ", ")
 }
-
