@@ -680,3 +680,40 @@ func TestWorkshopUnstoredDecisionIsAnError(t *testing.T) {
 	}
 	env.noFailures(t)
 }
+
+func TestWorkshopHelpFromElsewhereFindsTheMembersRun(t *testing.T) {
+	t.Parallel()
+	env := newWSEnv(t)
+	host, ana, bo := env.e.Owner(), env.e.Members()[0], env.e.Members()[1]
+	env.cmd(t, host, "workshop start", map[string]any{"curriculum": "quick-solo"})
+	env.join(t, ana, "1", "new")
+	env.cmd(t, host, "workshop begin", nil)
+
+	elsewhere, err := env.s.GuildChannelCreate(env.seed.GuildID, "off-topic", discordgo.ChannelTypeGuildText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inter, err := ana.RunCommand("help", nil, elsewhere.ID)
+	wsExpect(t, env.await(t, inter, err), "The hosts have been told")
+	if pings := wsEffects[workshop.PingHosts](env.fx); len(pings) != 1 || pings[0].UserID != ana.UserID {
+		t.Errorf("help from another channel pinged %+v", pings)
+	}
+	inter, err = bo.RunCommand("help", nil, elsewhere.ID)
+	wsExpect(t, env.await(t, inter, err), "You aren't in a running workshop here")
+	env.noFailures(t)
+}
+
+func TestWorkshopButtonsOfUnknownRunsAreStale(t *testing.T) {
+	t.Parallel()
+	env := newWSEnv(t)
+	ana := env.e.Members()[0]
+	id, err := env.fx.post(t.Context(), env.seed.TextChannelID, "an old card",
+		wsButton("Join", "rt1:ws.join:abc"), wsButton("Join", "rt1:ws.join:99"), wsButton("Room", "rt1:ws.room:1:x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wsExpect(t, env.click(t, ana, id, "rt1:ws.join:abc"), MsgStale)
+	wsExpect(t, env.click(t, ana, id, "rt1:ws.room:1:x"), MsgStale)
+	wsExpect(t, env.click(t, ana, id, "rt1:ws.join:99"), "No workshop 99.")
+	env.noFailures(t)
+}
