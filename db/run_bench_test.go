@@ -1,6 +1,7 @@
 package db_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sync"
@@ -55,19 +56,37 @@ const joinBurstSize = 300
 func BenchmarkJoinBurst(b *testing.B) {
 	d := dbtest.New(b)
 	runs := 0
-	for _, spread := range []time.Duration{0, time.Second} {
-		name := "at-once"
-		if spread > 0 {
-			name = "over-1s"
-		}
-		b.Run(name, func(b *testing.B) {
+	cases := []struct {
+		name   string
+		spread time.Duration
+		runner bool // through Runner.Do: the decision, then carrying out its effects
+	}{
+		{"at-once", 0, false},
+		{"over-1s", time.Second, false},
+		{"over-1s-runner", time.Second, true},
+	}
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) {
 			var latencies []time.Duration
 			var total time.Duration
 			for b.Loop() {
 				h := newRunHarness(b, d)
 				runs++
 				h.start("g1", fmt.Sprintf("burst-%d", runs))
-				lat, took := joinBurst(b, d, h, spread)
+				join := func(i int) error {
+					return h.store.UpdateRun(h.ctx, h.mirror.ID, func(r *workshop.Run) ([]workshop.Effect, error) {
+						return h.engine.Join(r, fmt.Sprintf("member-%03d", i), workshop.ExperienceSome, h.now)
+					})
+				}
+				if tc.runner {
+					runner := &workshop.Runner{Engine: h.engine, Store: h.store, Effector: discardEffector{}, Now: func() time.Time { return h.now }}
+					join = func(i int) error {
+						return runner.Do(h.ctx, h.mirror.ID, func(e *workshop.Engine, r *workshop.Run, now time.Time) ([]workshop.Effect, error) {
+							return e.Join(r, fmt.Sprintf("member-%03d", i), workshop.ExperienceSome, now)
+						})
+					}
+				}
+				lat, took := joinBurst(b, d, h, tc.spread, join)
 				latencies = append(latencies, lat...)
 				total += took
 			}
@@ -83,9 +102,14 @@ func BenchmarkJoinBurst(b *testing.B) {
 	}
 }
 
+// discardEffector carries out nothing: the benchmark measures the store.
+type discardEffector struct{}
+
+func (discardEffector) Apply(context.Context, *workshop.Run, workshop.Effect) error { return nil }
+
 // joinBurst runs one burst and returns each join's latency and the time
 // from the first arrival to the last commit.
-func joinBurst(b *testing.B, d *db.DB, h *runHarness, spread time.Duration) ([]time.Duration, time.Duration) {
+func joinBurst(b *testing.B, d *db.DB, h *runHarness, spread time.Duration, join func(i int) error) ([]time.Duration, time.Duration) {
 	id := h.mirror.ID
 	latencies := make([]time.Duration, joinBurstSize)
 	errs := make([]error, joinBurstSize)
@@ -97,9 +121,7 @@ func joinBurst(b *testing.B, d *db.DB, h *runHarness, spread time.Duration) ([]t
 			ready.Wait()
 			arrival := start.Add(spread * time.Duration(i) / joinBurstSize)
 			time.Sleep(time.Until(arrival))
-			errs[i] = h.store.UpdateRun(h.ctx, id, func(r *workshop.Run) ([]workshop.Effect, error) {
-				return h.engine.Join(r, fmt.Sprintf("member-%03d", i), workshop.ExperienceSome, h.now)
-			})
+			errs[i] = join(i)
 			latencies[i] = time.Since(arrival)
 		})
 	}

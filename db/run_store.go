@@ -18,9 +18,14 @@ import (
 // Curriculum) beside the queryable columns of workshop_runs, and the record
 // rows (participants, groups and their members, help requests) are written
 // from it in the same transaction. A decision's ScheduleTimer and
-// CancelTimers effects change the durable timers in that transaction too;
-// every other effect goes to the outbox (effect_outbox) for the Runner to
-// carry out.
+// CancelTimers effects change the durable timers in that transaction too
+// (as TimerStore.Schedule and CancelPrefix would, with Kind
+// RunStoreOptions.TimerKind); every other effect goes to the outbox
+// (effect_outbox) for the Runner to carry out. Decisions on one run are
+// serialized by its row lock and, within a process, batched (run_batch.go).
+//
+// Loaded runs share one parsed Curriculum per version: callers must not
+// change it.
 type RunStore struct {
 	db        *sqlx.DB
 	now       func() time.Time
