@@ -14,7 +14,9 @@ import (
 // of them; 40032 it does not).
 const (
 	codeUnknownChannel    = discordgo.ErrCodeUnknownChannel             // 10003
+	codeUnknownMember     = discordgo.ErrCodeUnknownMember              // 10007
 	codeUnknownMessage    = discordgo.ErrCodeUnknownMessage             // 10008
+	codeUnknownUser       = discordgo.ErrCodeUnknownUser                // 10013
 	codeUnknownOverwrite  = 10009                                       // Unknown overwrite
 	codeUnknownEvent      = discordgo.ErrCodeUnknownGuildScheduledEvent // 10070
 	codeMissingAccess     = discordgo.ErrCodeMissingAccess              // 50001

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -94,6 +95,14 @@ func (w *WorkshopEffector) createRooms(ctx context.Context, r *workshop.Run, c w
 	}
 	err := w.fanOut(ctx, len(jobs), func(ctx context.Context, i int) error {
 		_, err := w.ensureChannel(ctx, r, gc, jobs[i].key, jobs[i].data)
+		if c := restCode(err); c == codeUnknownUser || c == codeUnknownMember {
+			// Someone left the server since joining: make the room
+			// without them rather than no room for the group.
+			data := jobs[i].data
+			if data.PermissionOverwrites, err = w.dropDeparted(ctx, r.GuildID, data.PermissionOverwrites); err == nil {
+				_, err = w.ensureChannel(ctx, r, gc, jobs[i].key, data)
+			}
+		}
 		return err
 	})
 	if err != nil {
@@ -200,6 +209,27 @@ func (w *WorkshopEffector) roomOverwrites(r *workshop.Run, c workshop.CreateRoom
 		out = append(out, &discordgo.PermissionOverwrite{ID: u, Type: discordgo.PermissionOverwriteTypeMember, Allow: allow})
 	}
 	return out
+}
+
+// dropDeparted removes the member overwrites of users no longer in the
+// guild.
+func (w *WorkshopEffector) dropDeparted(ctx context.Context, guildID string, ows []*discordgo.PermissionOverwrite) ([]*discordgo.PermissionOverwrite, error) {
+	var out []*discordgo.PermissionOverwrite
+	for _, o := range ows {
+		if o.Type == discordgo.PermissionOverwriteTypeMember && o.ID != w.botID() {
+			err := w.call(ctx, []paceKey{{"member-get:" + guildID, RateLimit{5, time.Second}}}, func(opts ...discordgo.RequestOption) error {
+				_, err := w.s.GuildMember(guildID, o.ID, opts...)
+				return err
+			})
+			if c := restCode(err); c == codeUnknownUser || c == codeUnknownMember {
+				continue
+			} else if err != nil {
+				return nil, fmt.Errorf("check member %s: %w", o.ID, err)
+			}
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }
 
 // privateRooms reports whether the run's rooms are private.

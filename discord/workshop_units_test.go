@@ -1,0 +1,126 @@
+package discord
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/roundtable-bot/roundtable/workshop"
+)
+
+func TestPacerHoldsASlidingWindowFromAnswerTimes(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := newPacer()
+	p.now = func() time.Time { return now }
+	key := paceKey{"moves:g", RateLimit{2, 10 * time.Second}}
+	ctx := context.Background()
+	expired, cancel := context.WithCancel(ctx)
+	cancel()
+
+	r1, err := p.acquire(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := p.acquire(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.acquire(expired, key); err == nil {
+		t.Fatal("a third request got a slot while two were in flight")
+	}
+	r1()
+	now = now.Add(9 * time.Second)
+	r2()
+	if _, err := p.acquire(expired, key); err == nil {
+		t.Fatal("a third request got a slot within 10 s of the first answer")
+	}
+	now = now.Add(time.Second) // 10 s after the first answer
+	r3, err := p.acquire(expired, key)
+	if err != nil {
+		t.Fatalf("no slot 10 s after the first answer: %v", err)
+	}
+	r3()
+	if _, err := p.acquire(expired, key, paceKey{"unlimited", RateLimit{}}); err == nil {
+		t.Fatal("the window allowed 2 requests within 10 s of the second answer")
+	}
+}
+
+func TestSplitAndPackKeepMessagesUnderDiscordsLimit(t *testing.T) {
+	long := strings.Repeat("word ", 300) + "\n" + strings.Repeat("é", 2500) + "\nend"
+	parts := splitMessage(long)
+	if len(parts) < 2 {
+		t.Fatalf("a %d-character text was not split", utf8.RuneCountInString(long))
+	}
+	var joined int
+	for _, p := range parts {
+		if n := utf8.RuneCountInString(p); n > workshop.MaxMessageLen || n == 0 {
+			t.Errorf("part of %d characters", n)
+		}
+		joined += utf8.RuneCountInString(strings.ReplaceAll(p, "\n", ""))
+	}
+	if want := utf8.RuneCountInString(strings.ReplaceAll(long, "\n", "")); joined != want {
+		t.Errorf("split lost text: %d characters of %d", joined, want)
+	}
+	entries := []string{strings.Repeat("a", 900), strings.Repeat("b", 900), strings.Repeat("c", 900), strings.Repeat("d", 2500)}
+	packed := packEntries("header", entries)
+	for _, p := range packed {
+		if n := utf8.RuneCountInString(p); n > workshop.MaxMessageLen {
+			t.Errorf("packed message of %d characters", n)
+		}
+	}
+	if !strings.HasPrefix(packed[0], "header\n\n"+entries[0]) || !strings.Contains(packed[0], entries[1]) || strings.Contains(packed[0], "c") {
+		t.Errorf("entries not packed whole and in order: first message %q…", packed[0][:20])
+	}
+}
+
+func TestRoomNamesAndCustomIDs(t *testing.T) {
+	for in, want := range map[string]string{"Group 1": "group-1", "Les Bleus!": "les-bleus", "  --  ": "group", "Ünïcode Team": "ünïcode-team"} {
+		if got := textRoomName(in); got != want {
+			t.Errorf("textRoomName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for got, want := range map[string]string{
+		WorkshopCustomID(CustomKindJoin, 42):      "rt1:ws.join:42",
+		WorkshopCustomID(CustomKindSubmit, 42, 3): "rt1:ws.submit:42:3",
+		WorkshopCustomID(CustomKindRoom, 7, 12):   "rt1:ws.room:7:12",
+	} {
+		if got != want {
+			t.Errorf("custom id %q, want %q", got, want)
+		}
+	}
+}
+
+// A participant who left the server does not keep their group's rooms
+// from being made.
+func TestRoomsForAGroupWithSomeoneWhoLeftTheServer(t *testing.T) {
+	d := newDriver(t, driverOptions{})
+	seed := d.e.Seed()
+	gone := "100000000000000001"
+	rooms := workshop.CreateRooms{RunID: d.run.ID, GuildID: seed.GuildID, Formation: 0, HostID: seed.OwnerID, Privacy: workshop.RoomsPrivate,
+		Groups: []workshop.GroupRooms{{Number: 1, Name: "Group 1", Members: []string{seed.MemberIDs[0], gone}}}}
+	if err := d.eff.Apply(context.Background(), d.run, rooms); err != nil {
+		t.Fatalf("CreateRooms with a departed member: %v", err)
+	}
+	refused := 0
+	for _, r := range d.e.Requests() {
+		if r.Route == "POST /api/v9/guilds/{guild_id}/channels" && r.Status == 404 {
+			refused++
+		}
+	}
+	if refused == 0 {
+		t.Fatal("the emulator never refused the departed member's overwrite; the test proves nothing")
+	}
+	text := d.room(0, 1, roomText)
+	if !d.e.CanSee(text, seed.MemberIDs[0]) || d.e.CanSee(text, seed.MemberIDs[1]) {
+		t.Error("the room is not private to the remaining member")
+	}
+	for _, o := range d.e.Overwrites(text) {
+		if o.ID == gone && o.Type == discordgo.PermissionOverwriteTypeMember {
+			t.Error("an overwrite for the departed member")
+		}
+	}
+}
