@@ -272,3 +272,38 @@ func TestRunnerRecoversQueuedEffectsAfterARestart(t *testing.T) {
 		t.Fatalf("after the intro's end the run is at step %d (%v)", r.StepIndex, err)
 	}
 }
+
+// A run stopped in the middle of a breakout by a database restart comes
+// back exactly as committed (run, timers, queue) and runs on to its end.
+func TestRunContinuesAfterADatabaseRestart(t *testing.T) {
+	d, restart := dbtest.NewIsolated(t)
+	h := newRunHarness(t, d)
+	h.start("g1", "main")
+	h.join("a", "b", "c", "d", "e")
+	h.begin()
+	h.fireNext() // the intro ends: the first breakout
+	h.fireNext() // its second round
+	queued, err := h.store.PendingEffects(h.ctx, h.mirror.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	restart()
+	h.store = db.NewRunStore(d, db.RunStoreOptions{}) // a new process
+	h.check()
+	after, err := h.store.PendingEffects(h.ctx, h.mirror.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(effectKeys(after), effectKeys(queued)) {
+		t.Fatalf("queue after the restart:\n%v\nbefore:\n%v", effectKeys(after), effectKeys(queued))
+	}
+	for {
+		if _, ok := h.fireNext(); !ok {
+			break
+		}
+	}
+	if h.mirror.State != workshop.RunEnded || !h.mirror.RoomsDeleted {
+		t.Fatalf("the run ended as %s, rooms deleted %v", h.mirror.State, h.mirror.RoomsDeleted)
+	}
+}
