@@ -24,6 +24,12 @@ func (w *WorkshopEffector) ApplyBatch(ctx context.Context, r *workshop.Run, effe
 	}
 	unlock := w.lockRun(r.ID)
 	defer unlock()
+	if err := w.resumeMoves(ctx, r); err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
 	for i := 0; i < len(effects); {
 		j := i
 		for j < len(effects) && postRoom(effects[j]) != "" {

@@ -32,7 +32,10 @@ import (
 // Speed. Member moves share one per-guild limit of Discord's (10 per 10 s),
 // so MoveMembers and Recall queue the moves on a mover owned by the
 // effector and return once they are queued (WaitMoves waits for them):
-// prompts are posted while members are still being moved. CreateRooms and
+// prompts are posted while members are still being moved. A queued move
+// is recorded ("moved:<formation>:<user>" = "queued:<room>"), so an
+// effector in a new process makes the moves its predecessor did not,
+// before it carries out the run's next effect. CreateRooms and
 // multi-room posts fan out across channels (each its own rate-limit
 // bucket) up to Options.Concurrency requests at once, and ApplyBatch runs
 // consecutive posts to different channels in parallel. Limits discordgo
@@ -59,6 +62,7 @@ type WorkshopEffector struct {
 	runs    map[int64]*runLock
 	movers  map[int64]*mover
 	lobbies map[int64]*lobbyCard
+	resumed map[int64]bool // runs whose queued moves were resumed
 	closed  bool
 }
 
@@ -143,7 +147,7 @@ func NewWorkshopEffector(s *discordgo.Session, ledger workshop.Ledger, opts Work
 	return &WorkshopEffector{
 		s: s, ledger: ledger, opts: opts, log: opts.Logger, pace: newPacer(),
 		ctx: ctx, cancel: cancel,
-		runs: map[int64]*runLock{}, movers: map[int64]*mover{}, lobbies: map[int64]*lobbyCard{},
+		runs: map[int64]*runLock{}, movers: map[int64]*mover{}, lobbies: map[int64]*lobbyCard{}, resumed: map[int64]bool{},
 	}
 }
 
@@ -173,6 +177,11 @@ func (w *WorkshopEffector) Apply(ctx context.Context, r *workshop.Run, e worksho
 	}
 	unlock := w.lockRun(r.ID)
 	defer unlock()
+	if _, ok := e.(workshop.DeleteRooms); !ok {
+		if err := w.resumeMoves(ctx, r); err != nil {
+			return err
+		}
+	}
 	return w.apply(ctx, r, e)
 }
 

@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,8 +14,10 @@ import (
 	"github.com/roundtable-bot/roundtable/workshop"
 )
 
-// movedKey records the voice room a member was moved into (for Recall);
-// "" once they were moved back.
+// movedKey records a member's move into a voice room of a formation:
+// "queued:<room>" while the move waits in the mover (so a restart can
+// resume it), "<room>" once made (so Recall knows whom to bring back), ""
+// once they were moved back or the move was dropped.
 func movedKey(formation int, userID string) string {
 	return "moved:" + strconv.Itoa(formation) + ":" + userID
 }
@@ -130,10 +133,7 @@ func (w *WorkshopEffector) move(ctx context.Context, runID int64, j moveJob) err
 	}
 	switch {
 	case restCode(err) == codeNotInVoice:
-		if j.recall {
-			return w.record(ctx, runID, movedKey(j.formation, j.userID), "")
-		}
-		return nil
+		return w.record(ctx, runID, movedKey(j.formation, j.userID), "")
 	case err != nil:
 		return explain(err, "move a member into a voice room", "Move Members")
 	case j.recall:
@@ -217,6 +217,9 @@ func (w *WorkshopEffector) moveMembers(ctx context.Context, r *workshop.Run, mm 
 		case done == target || current == target:
 			continue
 		case current != "" && canMove:
+			if err := w.record(ctx, r.ID, movedKey(mm.Formation, mv.UserID), queuedPrefix+target); err != nil {
+				return err
+			}
 			jobs = append(jobs, moveJob{guildID: r.GuildID, userID: mv.UserID, channelID: target, formation: mm.Formation})
 		default:
 			if _, seen := links[target]; !seen {
@@ -281,11 +284,12 @@ func (w *WorkshopEffector) recall(ctx context.Context, r *workshop.Run, rc works
 	var jobs []moveJob
 	for _, k := range keys {
 		user := strings.TrimPrefix(k, "moved:"+strconv.Itoa(rc.Formation)+":")
-		if rc.VoiceChannelID != "" && voiceRooms[w.voiceChannelOf(r.GuildID, user)] {
+		if !strings.HasPrefix(moved[k], queuedPrefix) && rc.VoiceChannelID != "" && voiceRooms[w.voiceChannelOf(r.GuildID, user)] {
 			jobs = append(jobs, moveJob{guildID: r.GuildID, userID: user, channelID: rc.VoiceChannelID, formation: rc.Formation, recall: true})
 			continue
 		}
-		// Left the room by themselves, or there is nowhere to go back to.
+		// Never moved (the queued move is dropped), left the room by
+		// themselves, or there is nowhere to go back to.
 		if err := w.record(ctx, r.ID, k, ""); err != nil {
 			return err
 		}
@@ -332,4 +336,49 @@ func (w *WorkshopEffector) forgetRun(runID int64) {
 	if c, ok := w.lobbies[runID]; ok && !c.scheduled {
 		delete(w.lobbies, runID)
 	}
+	delete(w.resumed, runID)
+}
+
+// queuedPrefix marks a move recorded but not yet made.
+const queuedPrefix = "queued:"
+
+// resumeMoves queues again, once per run and process, the moves a
+// previous process recorded as queued but never made (it was stopped or
+// killed mid-way). It runs before the run's first effect here.
+func (w *WorkshopEffector) resumeMoves(ctx context.Context, r *workshop.Run) error {
+	w.mu.Lock()
+	done := w.resumed[r.ID]
+	w.resumed[r.ID] = true
+	w.mu.Unlock()
+	if done {
+		return nil
+	}
+	entries, err := w.ledger.Entries(ctx, r.ID, "moved:")
+	if err != nil {
+		w.mu.Lock()
+		delete(w.resumed, r.ID)
+		w.mu.Unlock()
+		return fmt.Errorf("ledger entries moved: %w", err)
+	}
+	keys := make([]string, 0, len(entries))
+	for k, v := range entries {
+		if strings.HasPrefix(v, queuedPrefix) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var jobs []moveJob
+	for _, k := range keys {
+		parts := strings.SplitN(strings.TrimPrefix(k, "moved:"), ":", 2)
+		f, err := strconv.Atoi(parts[0])
+		if err != nil || len(parts) != 2 {
+			continue
+		}
+		target := strings.TrimPrefix(entries[k], queuedPrefix)
+		if cur := w.voiceChannelOf(r.GuildID, parts[1]); cur != "" && cur != target {
+			jobs = append(jobs, moveJob{guildID: r.GuildID, userID: parts[1], channelID: target, formation: f})
+		}
+	}
+	w.enqueue(r.ID, jobs)
+	return nil
 }

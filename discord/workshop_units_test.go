@@ -124,3 +124,38 @@ func TestRoomsForAGroupWithSomeoneWhoLeftTheServer(t *testing.T) {
 		}
 	}
 }
+
+// Moves queued by a process that died are made by the next effector
+// before the run's next effect.
+func TestQueuedMovesSurviveARestart(t *testing.T) {
+	d := newDriver(t, driverOptions{})
+	users := d.join(4)
+	d.joinVoice(users...)
+	d.must(d.engine.Begin(d.run, d.now))
+	ctx := context.Background()
+	f := d.run.Formations[0]
+	for _, g := range f.Groups {
+		for _, u := range g.Members {
+			if err := d.ledger.Record(ctx, d.run.ID, movedKey(0, u), queuedPrefix+d.room(0, g.Number, roomVoice)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	restarted := NewWorkshopEffector(d.s, d.ledger, WorkshopEffectorOptions{BotUserID: d.e.Seed().BotUserID})
+	defer restarted.Close()
+	if err := restarted.Apply(ctx, d.run, workshop.PostNotice{RunID: d.run.ID, Rooms: []workshop.RoomRef{workshop.MainRoom}, Text: "Back!", Tag: "seq:1"}); err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := restarted.WaitMoves(wctx, d.run.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range f.Groups {
+		for _, u := range g.Members {
+			if got := d.e.VoiceChannelOf(u); got != d.room(0, g.Number, roomVoice) {
+				t.Errorf("%s is in %q after the restart, want their room", u, got)
+			}
+		}
+	}
+}
