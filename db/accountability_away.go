@@ -72,6 +72,31 @@ func (s *AwayStore) List(ctx context.Context, guildID, userID string) ([]account
 		WHERE guild_id = $1 AND user_id = $2 ORDER BY from_date`, guildID, userID)
 }
 
+// ByGuild returns the away periods of every member of the guild that end
+// on or after since (the zero Date means all), keyed by user ID, earliest
+// first: what a digest needs for all its members' streaks at once.
+//
+// Errors: EUNAVAILABLE while Postgres restarts.
+func (s *AwayStore) ByGuild(ctx context.Context, guildID string, since accountability.Date) (map[string][]accountability.AwayPeriod, error) {
+	var rows []struct {
+		UserID string    `db:"user_id"`
+		From   time.Time `db:"from_date"`
+		Until  time.Time `db:"until_date"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT user_id, from_date, until_date FROM away_periods
+		WHERE guild_id = $1 AND ($2::date IS NULL OR until_date >= $2::date)
+		ORDER BY user_id, from_date`, guildID, acctDateArg(since))
+	if err != nil {
+		return nil, fmt.Errorf("away periods of guild %s: %w", guildID, translateAcct(err, "away period"))
+	}
+	out := map[string][]accountability.AwayPeriod{}
+	for _, r := range rows {
+		out[r.UserID] = append(out[r.UserID], accountability.AwayPeriod{From: acctDateOf(r.From), Until: acctDateOf(r.Until)})
+	}
+	return out, nil
+}
+
 func (s *AwayStore) query(ctx context.Context, query string, args ...any) ([]accountability.AwayPeriod, error) {
 	var rows []struct {
 		From  time.Time `db:"from_date"`

@@ -171,6 +171,30 @@ func (s *CheckinStore) Days(ctx context.Context, guildID, userID, channelID stri
 	return out, nil
 }
 
+// ChannelDays returns, for each member who checked in to channelID on or
+// after since (the zero Date means ever), their check-in days there, oldest
+// first: the digest's streaks in one query instead of one per member.
+//
+// Errors: EUNAVAILABLE while Postgres restarts.
+func (s *CheckinStore) ChannelDays(ctx context.Context, channelID string, since accountability.Date) (map[string][]accountability.CheckinDay, error) {
+	var rows []struct {
+		UserID    string    `db:"user_id"`
+		LocalDate time.Time `db:"local_date"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT user_id, local_date FROM checkins
+		WHERE channel_id = $1 AND ($2::date IS NULL OR local_date >= $2::date)
+		ORDER BY user_id, local_date`, channelID, acctDateArg(since))
+	if err != nil {
+		return nil, fmt.Errorf("check-in days in channel %s: %w", channelID, translateAcct(err, "check-in"))
+	}
+	out := map[string][]accountability.CheckinDay{}
+	for _, r := range rows {
+		out[r.UserID] = append(out[r.UserID], accountability.CheckinDay{Date: acctDateOf(r.LocalDate)})
+	}
+	return out, nil
+}
+
 // ForWeek returns what the weekly digest of channelID needs for week: every
 // check-in dated in the week, plus each member's latest earlier check-in, so
 // a blocker nobody has cleared since keeps showing as open (see

@@ -154,6 +154,13 @@ func TestCheckinDaysRoundTripForStreaks(t *testing.T) {
 	if streak.Current != 4 || streak.Best != 4 {
 		t.Fatalf("streak from stored days = %+v, want 4", streak)
 	}
+	byMember, err := st.ChannelDays(ctx, "c1", date(t, "2026-03-28"))
+	if err != nil || len(byMember) != 1 || len(byMember["ana"]) != 3 || byMember["ana"][0].Date != date(t, "2026-03-28") {
+		t.Fatalf("ChannelDays since 2026-03-28 = %+v, %v", byMember, err)
+	}
+	if everyone, err := st.ChannelDays(ctx, "c1", accountability.Date{}); err != nil || len(everyone) != 2 || len(everyone["bob"]) != 1 {
+		t.Fatalf("ChannelDays = %+v, %v", everyone, err)
+	}
 	if none, err := st.Days(ctx, "g1", "nobody", "c1"); err != nil || len(none) != 0 {
 		t.Fatalf("Days of a member without check-ins = %v, %v", none, err)
 	}

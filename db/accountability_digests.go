@@ -18,21 +18,31 @@ type DigestStore struct {
 // NewDigestStore returns a store on d's pool.
 func NewDigestStore(d *DB) *DigestStore { return &DigestStore{db: d.DB, now: d.Now} }
 
+// digestLease is how long a process has to render and post a digest it
+// claimed (chart included) before another process may take the claim over.
+const digestLease = 10 * time.Minute
+
 // ClaimDigest claims the digest of channelID for week: claimed is true for
-// exactly one caller, ever, across processes and restarts (the row's
-// primary key). Post only when claimed, then call SetDigestMessage. A
-// process that dies between the two leaves the week without a digest rather
-// than with two.
+// exactly one caller at a time, across processes and restarts (the row's
+// primary key). Post only when claimed, then call SetDigestMessage. If the
+// claimer dies before recording the message, the claim is handed to the
+// next caller once a ten-minute lease has run out; after SetDigestMessage
+// nobody claims that week again.
 //
 // Errors: ENOTFOUND when the channel is not an accountability channel;
 // EUNAVAILABLE while Postgres restarts.
 func (s *DigestStore) ClaimDigest(ctx context.Context, channelID string, week accountability.ISOWeek) (claimed bool, err error) {
+	now := s.now()
 	var rows []bool
+	// ON CONFLICT DO UPDATE locks the row, so racing takeovers serialise and
+	// the losers' WHERE no longer holds.
 	err = s.db.SelectContext(ctx, &rows, `
-		INSERT INTO weekly_digests (channel_id, iso_year, iso_week, digest_key, claimed_at)
-		SELECT channel_id, $2, $3, $4, $5 FROM accountability_channels WHERE channel_id = $1
-		ON CONFLICT (channel_id, iso_year, iso_week) DO NOTHING
-		RETURNING true`, channelID, week.Year, week.Week, accountability.DigestKey(channelID, week), s.now())
+		INSERT INTO weekly_digests (channel_id, iso_year, iso_week, digest_key, claimed_at, claimed_until)
+		SELECT channel_id, $2, $3, $4, $5, $6 FROM accountability_channels WHERE channel_id = $1
+		ON CONFLICT (channel_id, iso_year, iso_week) DO UPDATE
+		    SET claimed_at = EXCLUDED.claimed_at, claimed_until = EXCLUDED.claimed_until
+		    WHERE weekly_digests.message_id IS NULL AND weekly_digests.claimed_until <= EXCLUDED.claimed_at
+		RETURNING true`, channelID, week.Year, week.Week, accountability.DigestKey(channelID, week), now, now.Add(digestLease))
 	if err == nil && len(rows) == 0 {
 		err = s.mustHaveChannel(ctx, channelID)
 	}
@@ -62,7 +72,7 @@ func (s *DigestStore) SetDigestMessage(ctx context.Context, channelID string, we
 		return accountability.Errorf(accountability.EINVALID, "A posted digest needs its message ID.")
 	}
 	res, err := s.db.ExecContext(ctx, `
-		UPDATE weekly_digests SET message_id = $4, posted_at = $5
+		UPDATE weekly_digests SET message_id = $4, posted_at = $5, claimed_until = NULL
 		WHERE channel_id = $1 AND iso_year = $2 AND iso_week = $3`, channelID, week.Year, week.Week, messageID, s.now())
 	if err == nil {
 		err = acctMustAffect(res, "digest")

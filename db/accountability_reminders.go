@@ -112,6 +112,24 @@ func (s *ReminderStore) Set(ctx context.Context, r ReminderSettings) (Reminder, 
 	return out, nil
 }
 
+// SetZone moves the member's reminder to a new zone (after /timezone set),
+// keeping its local time, and reschedules it from now. It returns the stored
+// reminder.
+//
+// Errors: ENOTFOUND when the member never set a reminder; EINVALID for a
+// nil zone; EUNAVAILABLE while Postgres restarts.
+func (s *ReminderStore) SetZone(ctx context.Context, key ReminderKey, zone *time.Location) (Reminder, error) {
+	if zone == nil {
+		return Reminder{}, accountability.Errorf(accountability.EINVALID, "Please give a time zone.")
+	}
+	r, err := s.Get(ctx, key)
+	if err != nil {
+		return Reminder{}, err
+	}
+	r.Zone = zone
+	return s.Set(ctx, r.ReminderSettings)
+}
+
 // reminderRow is member_reminders' shape, with the channel's cadence.
 type reminderRow struct {
 	GuildID        string         `db:"guild_id"`
@@ -131,6 +149,19 @@ func acctZoneOrUTC(name sql.NullString) *time.Location {
 		return loc
 	}
 	return time.UTC
+}
+
+// zoneCache loads each zone of a batch once: loading one parses tz data,
+// which costs more than the rest of a claim, and a batch shares a handful.
+type zoneCache map[string]*time.Location
+
+func (c zoneCache) load(name sql.NullString) *time.Location {
+	loc, ok := c[name.String]
+	if !ok {
+		loc = acctZoneOrUTC(name)
+		c[name.String] = loc
+	}
+	return loc
 }
 
 // Get returns the member's reminder.
@@ -217,10 +248,11 @@ const claimReminders = `
 	     WHERE k.channel_id = r.channel_id AND k.user_id = r.user_id) AS last_checkin`
 
 // ClaimDue claims up to limit reminders due at now, earliest first, for this
-// caller alone. For each: if ShouldRemind(d.State(), d.DueAt, d.Zone,
-// d.Cadence) holds, call MarkReminded first and send only if it says so;
-// otherwise call Reschedule. A claim neither marked nor rescheduled comes
-// due again after five minutes. Call it until it returns fewer than limit.
+// caller alone. Decide each with ShouldRemind(d.State(), d.DueAt, d.Zone,
+// d.Cadence), record the decisions with Settle (or MarkReminded and
+// Reschedule one by one), and send to the members Settle returns. A claim
+// left unsettled comes due again after five minutes. Call it until it
+// returns fewer than limit.
 //
 // Errors: EUNAVAILABLE while Postgres restarts.
 func (s *ReminderStore) ClaimDue(ctx context.Context, now time.Time, limit int) ([]DueReminder, error) {
@@ -246,6 +278,7 @@ func (s *ReminderStore) ClaimDue(ctx context.Context, now time.Time, limit int) 
 	index := make(map[ReminderKey]int, len(rows))
 	guilds, users := make([]string, len(rows)), make([]string, len(rows))
 	earliest := rows[0].ClaimedDueAt
+	zones := zoneCache{}
 	for i, r := range rows {
 		at, err := accountability.ParseLocalTime(r.RemindAt)
 		if err != nil {
@@ -253,7 +286,7 @@ func (s *ReminderStore) ClaimDue(ctx context.Context, now time.Time, limit int) 
 		}
 		key := ReminderKey{GuildID: r.GuildID, UserID: r.UserID}
 		out[i] = DueReminder{
-			Key: key, ChannelID: r.ChannelID, Zone: acctZoneOrUTC(r.TimeZone), At: at,
+			Key: key, ChannelID: r.ChannelID, Zone: zones.load(r.TimeZone), At: at,
 			Cadence: accountability.Cadence(r.Cadence), ChannelPaused: r.Paused, DueAt: r.ClaimedDueAt.UTC(),
 			LastRemindedOn: r.LastRemindedOn.date(), LastCheckin: r.LastCheckin.date(),
 		}
@@ -292,56 +325,128 @@ func earlierOf(a, b time.Time) time.Time {
 	return a
 }
 
-// MarkReminded records that the member is reminded for localDate (their
-// date of the claimed occurrence, DueReminder.LocalDate) and schedules next.
-// Call it before sending: marked is false, and nothing must be sent, when a
-// reminder for that date or a later one was already recorded (by another
-// process, or before a restart) or the member turned reminders off
-// meanwhile. last_reminded_on only moves forward, so a member is never
-// reminded twice on one day. next is ignored when the member changed their
-// settings since the claim (Set already scheduled the next one).
-//
-// Errors: ENOTFOUND when the member has no reminder; EUNAVAILABLE while
-// Postgres restarts.
-func (s *ReminderStore) MarkReminded(ctx context.Context, key ReminderKey, localDate accountability.Date, next time.Time) (marked bool, err error) {
-	if localDate.IsZero() {
-		return false, accountability.Errorf(accountability.EINVALID, "A reminder needs the date it is for.")
-	}
-	err = s.db.GetContext(ctx, &marked, `
-		WITH old AS (
-		    SELECT guild_id, user_id, enabled AND (last_reminded_on IS NULL OR last_reminded_on < $3::date) AS fresh
-		    FROM member_reminders WHERE guild_id = $1 AND user_id = $2
-		    FOR UPDATE
-		)
-		UPDATE member_reminders r SET
-		    last_reminded_on = CASE WHEN old.fresh THEN $3::date ELSE r.last_reminded_on END,
-		    next_reminder_at = CASE WHEN r.claimed_due_at IS NOT NULL THEN $4 ELSE r.next_reminder_at END,
-		    claimed_due_at = NULL
-		FROM old WHERE r.guild_id = old.guild_id AND r.user_id = old.user_id
-		RETURNING old.fresh`, key.GuildID, key.UserID, localDate.String(), acctTimeArg(next))
-	if err != nil {
-		return false, fmt.Errorf("mark %s reminded on %s: %w", key.UserID, localDate, translateAcct(err, "reminder"))
-	}
-	return marked, nil
+// ReminderOutcome is the sweep's decision on one claimed reminder.
+type ReminderOutcome struct {
+	Key ReminderKey
+	// Remind is ShouldRemind's answer; false ends the claim without one.
+	Remind bool
+	// LocalDate is DueReminder.LocalDate(), the day the reminder counts for;
+	// required when Remind.
+	LocalDate accountability.Date
+	// Next is DueReminder.Next(), the occurrence to schedule.
+	Next time.Time
 }
 
-// Reschedule ends a claim without a reminder (ShouldRemind said no, or the
-// occurrence is too stale to send) and schedules next. next is ignored when
-// the member changed their settings since the claim.
+// settleReminders applies a batch of outcomes in one statement. fresh is
+// true only where a reminder is to be sent: reminders still on, and no
+// reminder recorded yet for that local date or a later one. The row lock
+// taken in old serialises racing settlements of the same member, so for
+// one date only one of them sees fresh. next only replaces
+// next_reminder_at while the claim is still there: Set clears it, and then
+// its own schedule stands.
+const settleReminders = `
+	WITH o AS (
+	    SELECT guild_id, user_id, NULLIF(day, '')::date AS day, NULLIF(next, '')::timestamptz AS next
+	    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS o (guild_id, user_id, day, next)
+	), old AS (
+	    SELECT r.guild_id, r.user_id, o.day, o.next,
+	           COALESCE(o.day IS NOT NULL AND r.enabled AND (r.last_reminded_on IS NULL OR r.last_reminded_on < o.day), false) AS fresh
+	    FROM member_reminders r JOIN o ON r.guild_id = o.guild_id AND r.user_id = o.user_id
+	    FOR UPDATE OF r
+	)
+	UPDATE member_reminders r SET
+	    last_reminded_on = CASE WHEN old.fresh THEN old.day ELSE r.last_reminded_on END,
+	    next_reminder_at = CASE WHEN r.claimed_due_at IS NOT NULL THEN old.next ELSE r.next_reminder_at END,
+	    claimed_due_at = NULL
+	FROM old WHERE r.guild_id = old.guild_id AND r.user_id = old.user_id
+	RETURNING r.guild_id, r.user_id, old.fresh`
+
+// Settle records the sweep's decisions on claimed reminders in one round
+// trip, however many, and returns the members to remind now. Call it
+// before sending: a member is in send only when their reminder is still on
+// and no reminder was recorded yet for that local date or a later one (by
+// another process, or before a restart). last_reminded_on only moves
+// forward, so nobody is reminded twice on one day. Next is ignored for a
+// member who changed their settings since the claim (Set already scheduled
+// the next one). Members with no reminder row are left out of send.
+//
+// Errors: EINVALID when an outcome to remind has no date; EUNAVAILABLE
+// while Postgres restarts (nothing was recorded: the claims come due again
+// after their lease).
+func (s *ReminderStore) Settle(ctx context.Context, outcomes []ReminderOutcome) (send []ReminderKey, err error) {
+	send, _, err = s.settle(ctx, outcomes)
+	return send, err
+}
+
+// settle is Settle that also says which members had a row.
+func (s *ReminderStore) settle(ctx context.Context, outcomes []ReminderOutcome) (send []ReminderKey, found map[ReminderKey]bool, err error) {
+	if len(outcomes) == 0 {
+		return nil, nil, nil
+	}
+	n := len(outcomes)
+	guilds, users, days, nexts := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, o := range outcomes {
+		if o.Remind && o.LocalDate.IsZero() {
+			return nil, nil, accountability.Errorf(accountability.EINVALID, "A reminder needs the date it is for.")
+		}
+		guilds[i], users[i] = o.Key.GuildID, o.Key.UserID
+		if o.Remind {
+			days[i] = o.LocalDate.String()
+		}
+		if !o.Next.IsZero() {
+			nexts[i] = o.Next.UTC().Format(time.RFC3339Nano)
+		}
+	}
+	var rows []struct {
+		GuildID string `db:"guild_id"`
+		UserID  string `db:"user_id"`
+		Fresh   bool   `db:"fresh"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, settleReminders,
+		pq.StringArray(guilds), pq.StringArray(users), pq.StringArray(days), pq.StringArray(nexts)); err != nil {
+		return nil, nil, fmt.Errorf("settle %d claimed reminders: %w", n, translateAcct(err, "reminder"))
+	}
+	found = make(map[ReminderKey]bool, len(rows))
+	for _, r := range rows {
+		key := ReminderKey{GuildID: r.GuildID, UserID: r.UserID}
+		found[key] = true
+		if r.Fresh {
+			send = append(send, key)
+		}
+	}
+	return send, found, nil
+}
+
+// MarkReminded is Settle for one member reminded for localDate: marked is
+// false, and nothing must be sent, when a reminder for that date or a later
+// one was already recorded or reminders were turned off meanwhile.
+//
+// Errors: ENOTFOUND when the member has no reminder; EINVALID for a zero
+// date; EUNAVAILABLE while Postgres restarts.
+func (s *ReminderStore) MarkReminded(ctx context.Context, key ReminderKey, localDate accountability.Date, next time.Time) (marked bool, err error) {
+	send, found, err := s.settle(ctx, []ReminderOutcome{{Key: key, Remind: true, LocalDate: localDate, Next: next}})
+	if err == nil && !found[key] {
+		err = accountability.Errorf(accountability.ENOTFOUND, "No such reminder.")
+	}
+	if err != nil {
+		return false, fmt.Errorf("mark %s reminded on %s: %w", key.UserID, localDate, err)
+	}
+	return len(send) == 1, nil
+}
+
+// Reschedule is Settle for one member not reminded this time (ShouldRemind
+// said no, or the occurrence is too stale to send): it ends the claim and
+// schedules next.
 //
 // Errors: ENOTFOUND when the member has no reminder; EUNAVAILABLE while
 // Postgres restarts.
 func (s *ReminderStore) Reschedule(ctx context.Context, key ReminderKey, next time.Time) error {
-	res, err := s.db.ExecContext(ctx, `
-		UPDATE member_reminders SET
-		    next_reminder_at = CASE WHEN claimed_due_at IS NOT NULL THEN $3 ELSE next_reminder_at END,
-		    claimed_due_at = NULL
-		WHERE guild_id = $1 AND user_id = $2`, key.GuildID, key.UserID, acctTimeArg(next))
-	if err == nil {
-		err = acctMustAffect(res, "reminder")
+	_, found, err := s.settle(ctx, []ReminderOutcome{{Key: key, Next: next}})
+	if err == nil && !found[key] {
+		err = accountability.Errorf(accountability.ENOTFOUND, "No such reminder.")
 	}
 	if err != nil {
-		return fmt.Errorf("reschedule reminder of %s: %w", key.UserID, translateAcct(err, "reminder"))
+		return fmt.Errorf("reschedule reminder of %s: %w", key.UserID, err)
 	}
 	return nil
 }
@@ -363,13 +468,14 @@ func rescheduleChannelReminders(ctx context.Context, tx *sqlx.Tx, channelID stri
 		return nil
 	}
 	guilds, users, nexts := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows))
+	zones := zoneCache{}
 	for i, r := range rows {
 		at, err := accountability.ParseLocalTime(r.RemindAt)
 		if err != nil {
 			return fmt.Errorf("reminder of %s: stored time %q: %s", r.UserID, r.RemindAt, accountability.ErrorMessage(err))
 		}
 		guilds[i], users[i] = r.GuildID, r.UserID
-		nexts[i] = accountability.NextReminder(now, acctZoneOrUTC(r.TimeZone), at, cadence).Format(time.RFC3339Nano)
+		nexts[i] = accountability.NextReminder(now, zones.load(r.TimeZone), at, cadence).Format(time.RFC3339Nano)
 	}
 	_, err := tx.ExecContext(ctx, `
 		UPDATE member_reminders r SET next_reminder_at = u.next

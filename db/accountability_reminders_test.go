@@ -47,6 +47,16 @@ func TestAwayStore(t *testing.T) {
 	if err != nil || len(list) != 2 || list[0].Until != date(t, "2026-03-15") || list[1] != later {
 		t.Fatalf("List = %+v, %v", list, err)
 	}
+	if err := st.Add(ctx, "g1", "bob", accountability.AwayPeriod{From: date(t, "2026-01-01"), Until: date(t, "2026-01-02")}); err != nil {
+		t.Fatal(err)
+	}
+	byGuild, err := st.ByGuild(ctx, "g1", today)
+	if err != nil || len(byGuild) != 1 || len(byGuild["ana"]) != 2 {
+		t.Fatalf("ByGuild since %s = %+v, %v; want ana's two periods only", today, byGuild, err)
+	}
+	if all, err := st.ByGuild(ctx, "g1", accountability.Date{}); err != nil || len(all) != 2 || len(all["bob"]) != 1 {
+		t.Fatalf("ByGuild of all time = %+v, %v", all, err)
+	}
 }
 
 func TestReminderSetSchedulesInTheMembersZone(t *testing.T) {
@@ -75,6 +85,17 @@ func TestReminderSetSchedulesInTheMembersZone(t *testing.T) {
 		t.Fatalf("Get = %+v, %v", got, err)
 	}
 
+	// A new zone keeps the local time.
+	moved, err := st.SetZone(ctx, key, mustZone(t, "Europe/Berlin"))
+	if err != nil || !moved.NextAt.Equal(time.Date(2026, 3, 1, 19, 0, 0, 0, time.UTC)) || moved.At.String() != "20:00" {
+		t.Fatalf("SetZone = %+v, %v; want 20:00 CET", moved, err)
+	}
+	_, err = st.SetZone(ctx, db.ReminderKey{GuildID: "g1", UserID: "nobody"}, kolkata)
+	wantAcct(t, err, accountability.ENOTFOUND)
+	if _, err := st.SetZone(ctx, key, kolkata); err != nil {
+		t.Fatal(err)
+	}
+
 	// Changing the channel's cadence reschedules its members: weekly
 	// reminders go out on Mondays.
 	setupChannel(t, d, "g1", "c1", accountability.Weekly, "09:00", "UTC")
@@ -99,31 +120,35 @@ func TestReminderSetSchedulesInTheMembersZone(t *testing.T) {
 	wantAcct(t, err, accountability.EINVALID)
 }
 
-// sweep runs the sweep the way the adapter does at now and returns the
-// members it reminded.
+// sweepBatch is how many reminders sweep claims and settles per round trip.
+const sweepBatch = 200
+
+// sweep runs the sweep the way the adapter does at now, a batch at a time,
+// and returns the members it reminded with the local date.
 func sweep(t testing.TB, st *db.ReminderStore, now time.Time) []string {
 	t.Helper()
 	ctx := testContext(t)
 	var reminded []string
 	for {
-		due, err := st.ClaimDue(ctx, now, 50)
+		due, err := st.ClaimDue(ctx, now, sweepBatch)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, r := range due {
-			if accountability.ShouldRemind(r.State(), r.DueAt, r.Zone, r.Cadence) {
-				ok, err := st.MarkReminded(ctx, r.Key, r.LocalDate(), r.Next())
-				if err != nil {
-					t.Fatal(err)
-				}
-				if ok {
-					reminded = append(reminded, r.Key.UserID+" "+r.LocalDate().String())
-				}
-			} else if err := st.Reschedule(ctx, r.Key, r.Next()); err != nil {
-				t.Fatal(err)
-			}
+		outcomes := make([]db.ReminderOutcome, len(due))
+		dates := map[db.ReminderKey]accountability.Date{}
+		for i, r := range due {
+			outcomes[i] = db.ReminderOutcome{Key: r.Key, Next: r.Next(),
+				Remind: accountability.ShouldRemind(r.State(), r.DueAt, r.Zone, r.Cadence), LocalDate: r.LocalDate()}
+			dates[r.Key] = r.LocalDate()
 		}
-		if len(due) < 50 {
+		send, err := st.Settle(ctx, outcomes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range send {
+			reminded = append(reminded, k.UserID+" "+dates[k].String())
+		}
+		if len(due) < sweepBatch {
 			return reminded
 		}
 	}

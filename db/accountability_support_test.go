@@ -197,6 +197,44 @@ func TestSupportStatsAndExport(t *testing.T) {
 	}
 }
 
+func TestDigestClaimIsTakenOverWhenItsClaimerDiesUnposted(t *testing.T) {
+	d := dbtest.New(t)
+	now := fixedClock(d)
+	setupChannel(t, d, "g1", "c1", accountability.Weekly, "09:00", "UTC")
+	ctx := testContext(t)
+	week := accountability.ISOWeek{Year: 2026, Week: 9}
+	st := db.NewDigestStore(d)
+	if ok, err := st.ClaimDigest(ctx, "c1", week); err != nil || !ok {
+		t.Fatalf("first claim = %v, %v", ok, err)
+	}
+	// The claimer died. After the lease, exactly one of several takes over.
+	d.Now = func() time.Time { return now.Add(11 * time.Minute) }
+	var mu sync.Mutex
+	winners := 0
+	race(otherPools(t, d, 4), func(_ int, p *db.DB) {
+		ok, err := db.NewDigestStore(p).ClaimDigest(testContext(t), "c1", week)
+		if err != nil {
+			t.Error(err)
+		}
+		if ok {
+			mu.Lock()
+			winners++
+			mu.Unlock()
+		}
+	})
+	if winners != 1 {
+		t.Fatalf("%d processes took the digest over, want 1", winners)
+	}
+	if err := st.SetDigestMessage(ctx, "c1", week, "m1"); err != nil {
+		t.Fatal(err)
+	}
+	// Posted: never claimed again, however late.
+	d.Now = func() time.Time { return now.Add(30 * 24 * time.Hour) }
+	if ok, err := st.ClaimDigest(ctx, "c1", week); err != nil || ok {
+		t.Fatalf("claim after posting = %v, %v; want refused", ok, err)
+	}
+}
+
 func TestDigestClaimedOncePerWeekAcrossProcesses(t *testing.T) {
 	d := dbtest.New(t)
 	fixedClock(d)
@@ -223,6 +261,10 @@ func TestDigestClaimedOncePerWeekAcrossProcesses(t *testing.T) {
 	st := db.NewDigestStore(d)
 	if msg, err := st.DigestMessage(ctx, "c1", week); err != nil || msg != "" {
 		t.Fatalf("unposted digest message = %q, %v", msg, err)
+	}
+	// Within the claimer's lease nobody else may post it.
+	if ok, err := st.ClaimDigest(ctx, "c1", week); err != nil || ok {
+		t.Fatalf("claim within the lease = %v, %v; want refused", ok, err)
 	}
 	if err := st.SetDigestMessage(ctx, "c1", week, "m1"); err != nil {
 		t.Fatal(err)

@@ -54,17 +54,22 @@ CREATE INDEX member_reminders_due
 CREATE INDEX away_periods_by_member_until ON away_periods (guild_id, user_id, until_date);
 
 -- One weekly digest per channel and ISO week: inserting the row is the claim.
+-- Until message_id is recorded, claimed_until is the lease of the process
+-- posting it; a claim whose lease ran out unposted (that process died) may be
+-- taken over, so the week's digest is neither lost nor posted twice.
 CREATE TABLE weekly_digests (
-    channel_id text NOT NULL REFERENCES accountability_channels ON DELETE CASCADE,
-    iso_year   integer NOT NULL,
-    iso_week   integer NOT NULL CHECK (iso_week BETWEEN 1 AND 53),
+    channel_id    text NOT NULL REFERENCES accountability_channels ON DELETE CASCADE,
+    iso_year      integer NOT NULL,
+    iso_week      integer NOT NULL CHECK (iso_week BETWEEN 1 AND 53),
     -- accountability.DigestKey, for logs and cross-checks.
-    digest_key text NOT NULL UNIQUE CHECK (digest_key <> ''),
-    message_id text CHECK (message_id <> ''),
-    claimed_at timestamptz NOT NULL DEFAULT now(),
-    posted_at  timestamptz,
+    digest_key    text NOT NULL UNIQUE CHECK (digest_key <> ''),
+    message_id    text CHECK (message_id <> ''),
+    claimed_at    timestamptz NOT NULL DEFAULT now(),
+    claimed_until timestamptz,
+    posted_at     timestamptz,
     PRIMARY KEY (channel_id, iso_year, iso_week),
-    CHECK ((message_id IS NULL) = (posted_at IS NULL))
+    CHECK ((message_id IS NULL) = (posted_at IS NULL)),
+    CHECK (message_id IS NULL OR claimed_until IS NULL)
 );
 
 -- A guild has one support channel: /support setup replaces it.
