@@ -52,7 +52,10 @@ func newRunQueues() *runQueues {
 // UpdateRun applies decide to the run and saves the result with decide's
 // effects in one transaction, after the decisions queued before it on the
 // same run (see the comment at the top of run_batch.go). decide's error is
-// returned as is, and then nothing of that decision is stored.
+// returned as is, and then nothing of that decision is stored. A caller
+// whose ctx ends while its decision waits is refused with ctx's error when
+// its turn comes; once its batch has begun, the decision is saved or
+// refused whatever ctx does, and UpdateRun says which.
 func (s *RunStore) UpdateRun(ctx context.Context, id int64, decide func(*workshop.Run) ([]workshop.Effect, error)) error {
 	req := &updateRequest{ctx: ctx, decide: decide, done: make(chan struct{}), lead: make(chan struct{})}
 	q := s.queues

@@ -1,6 +1,7 @@
 package db_test
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -43,11 +44,21 @@ func TestUpdateRunBatchesWaitingDecisions(t *testing.T) {
 			panic("a bug in a decision")
 		},
 		join("e"),
+		func(r *workshop.Run) ([]workshop.Effect, error) {
+			t.Error("a decision whose caller gave up while it waited was applied")
+			return h.engine.Join(r, "z", workshop.ExperienceNew, h.now)
+		},
 	}
+	gaveUp, cancel := context.WithCancel(h.ctx)
+	cancel()
 	errs := make([]chan error, len(decisions))
 	for i, decide := range decisions {
 		errs[i] = make(chan error, 1)
-		go func() { errs[i] <- h.store.UpdateRun(h.ctx, id, decide) }()
+		ctx := h.ctx
+		if i == len(decisions)-1 {
+			ctx = gaveUp
+		}
+		go func() { errs[i] <- h.store.UpdateRun(ctx, id, decide) }()
 		if i == 0 {
 			<-entered
 			continue
@@ -69,6 +80,9 @@ func TestUpdateRunBatchesWaitingDecisions(t *testing.T) {
 	}
 	if got[3] == nil || workshop.ErrorCode(got[3]) != workshop.EINTERNAL {
 		t.Errorf("the panicking decision answered %v, want an internal error", got[3])
+	}
+	if !errors.Is(got[5], context.Canceled) {
+		t.Errorf("the caller that gave up got %v, want its context's error", got[5])
 	}
 
 	r, err := h.store.FindRun(h.ctx, id)

@@ -91,23 +91,20 @@ func (s *RunStore) CompleteEffect(ctx context.Context, runID int64, key string) 
 	delete(s.revisions, k)
 	s.mu.Unlock()
 	limit := sql.NullInt64{Int64: int64(rev), Valid: ok}
-	res, err := s.db.ExecContext(ctx, `
-		UPDATE effect_outbox SET done_at = $3
-		WHERE run_id = $1 AND key = $2 AND done_at IS NULL AND ($4::int IS NULL OR revision <= $4)`,
+	// One round trip: the update, and whether the key was ever queued (the
+	// row is there whether or not this call marked it).
+	var queued bool
+	err := s.db.GetContext(ctx, &queued, `
+		WITH done AS (
+			UPDATE effect_outbox SET done_at = $3
+			WHERE run_id = $1 AND key = $2 AND done_at IS NULL AND ($4::int IS NULL OR revision <= $4)
+			RETURNING 1)
+		SELECT EXISTS (SELECT 1 FROM effect_outbox WHERE run_id = $1 AND key = $2)`,
 		runID, key, s.now(), limit)
 	if err != nil {
 		return fmt.Errorf("complete effect %s: %w", key, translateRun(err))
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("complete effect %s: %w", key, translateRun(err))
-	} else if n > 0 {
-		return nil
-	}
-	var exists bool
-	if err := s.db.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM effect_outbox WHERE run_id = $1 AND key = $2)`, runID, key); err != nil {
-		return fmt.Errorf("complete effect %s: %w", key, translateRun(err))
-	}
-	if !exists {
+	if !queued {
 		return workshop.Errorf(workshop.ENOTFOUND, "Run %d has no queued effect %s.", runID, key)
 	}
 	return nil
