@@ -31,11 +31,7 @@ func (w *WorkshopEffector) roomChannel(ctx context.Context, r *workshop.Run, roo
 	if ok && id != pending {
 		return id, "", nil
 	}
-	name := "Group " + strconv.Itoa(room.Group)
-	if f, fok := r.Formation(room.Formation); fok && room.Group-1 < len(f.Groups) {
-		name = f.Groups[room.Group-1].Name
-	}
-	return r.MainChannelID, "**" + name + "** · ", nil
+	return r.MainChannelID, "**" + groupName(r, room) + "** · ", nil
 }
 
 // postOnce posts msg in channelID unless the ledger knows it was posted
@@ -125,52 +121,73 @@ func (w *WorkshopEffector) postText(ctx context.Context, r *workshop.Run, key st
 // postSplit posts text in room over as many messages as it needs; the
 // first has the key itself, the others "#2", "#3"...
 func (w *WorkshopEffector) postSplit(ctx context.Context, r *workshop.Run, key string, room workshop.RoomRef, text string, ping []string) error {
+	return w.postInRoom(ctx, r, room, func(ch, prefix string) error {
+		for i, part := range splitMessage(prefix + text) {
+			k := msgKey(key)
+			if i > 0 {
+				k += "#" + strconv.Itoa(i+1)
+			}
+			if _, err := w.postOnce(ctx, r.ID, k, ch, &discordgo.MessageSend{Content: part, AllowedMentions: allowUsers(ping...)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// postInRoom runs post with room's channel. If a group's text room is
+// gone (someone deleted it) or hidden from the bot, the post goes to the
+// main channel instead, headed by the group's name, rather than holding
+// up the run forever.
+func (w *WorkshopEffector) postInRoom(ctx context.Context, r *workshop.Run, room workshop.RoomRef, post func(channelID, prefix string) error) error {
 	ch, prefix, err := w.roomChannel(ctx, r, room)
 	if err != nil {
 		return err
 	}
-	for i, part := range splitMessage(prefix + text) {
-		k := msgKey(key)
-		if i > 0 {
-			k += "#" + strconv.Itoa(i+1)
-		}
-		if _, err := w.postOnce(ctx, r.ID, k, ch, &discordgo.MessageSend{Content: part, AllowedMentions: allowUsers(ping...)}); err != nil {
-			return err
-		}
+	err = post(ch, prefix)
+	if c := restCode(err); room.IsMain() || ch == r.MainChannelID || (c != codeUnknownChannel && c != codeMissingAccess) {
+		return err
 	}
-	return nil
+	w.log.Warn("a group's room is gone; posting in the main channel", "run", r.ID, "room", room.String(), "channel", ch, "err", err)
+	return post(r.MainChannelID, "**"+groupName(r, room)+"** · ")
+}
+
+// groupName is the name of the group a RoomRef points at.
+func groupName(r *workshop.Run, room workshop.RoomRef) string {
+	if f, ok := r.Formation(room.Formation); ok && room.Group >= 1 && room.Group <= len(f.Groups) {
+		return f.Groups[room.Group-1].Name
+	}
+	return "Group " + strconv.Itoa(room.Group)
 }
 
 // postPrompt posts a step's prompt: the readers mentioned, the rendered
 // prompt (its deadline already in it as <t:UNIX:R>), and the buttons.
 func (w *WorkshopEffector) postPrompt(ctx context.Context, r *workshop.Run, p workshop.PostPrompt) error {
-	ch, prefix, err := w.roomChannel(ctx, r, p.Room)
-	if err != nil {
+	return w.postInRoom(ctx, r, p.Room, func(ch, prefix string) error {
+		msg := &discordgo.MessageSend{AllowedMentions: allowUsers(p.Mentions...)}
+		head := mentions(p.Mentions)
+		body := prefix + p.Text
+		if head == "" {
+			msg.Content = body
+		} else if utf8.RuneCountInString(head+"\n"+body) <= workshop.MaxMessageLen {
+			msg.Content = head + "\n" + body
+		} else {
+			// A prompt near Discord's 2000 goes in an embed (up to 4096)
+			// so the mentions still fit.
+			msg.Content = cutRunes(head, workshop.MaxMessageLen)
+			msg.Embeds = []*discordgo.MessageEmbed{{Description: body}}
+		}
+		var buttons []discordgo.Button
+		if p.Help {
+			buttons = append(buttons, button("Ask for help", WorkshopCustomID(CustomKindHelp, r.ID), discordgo.SecondaryButton, "🙋"))
+		}
+		if p.Submit {
+			buttons = append(buttons, button("Submit", WorkshopCustomID(CustomKindSubmit, r.ID, p.StepIndex), discordgo.PrimaryButton, "📝"))
+		}
+		msg.Components = rows(buttons)
+		_, err := w.postOnce(ctx, r.ID, msgKey(p.Key()), ch, msg)
 		return err
-	}
-	msg := &discordgo.MessageSend{AllowedMentions: allowUsers(p.Mentions...)}
-	head := mentions(p.Mentions)
-	body := prefix + p.Text
-	if head == "" {
-		msg.Content = body
-	} else if utf8.RuneCountInString(head+"\n"+body) <= workshop.MaxMessageLen {
-		msg.Content = head + "\n" + body
-	} else {
-		// A prompt near Discord's 2000 goes in an embed (up to 4096) so
-		// the mentions still fit.
-		msg.Content = cutRunes(head, workshop.MaxMessageLen)
-		msg.Embeds = []*discordgo.MessageEmbed{{Description: body}}
-	}
-	var buttons []discordgo.Button
-	if p.Help {
-		buttons = append(buttons, button("Ask for help", WorkshopCustomID(CustomKindHelp, r.ID), discordgo.SecondaryButton, "🙋"))
-	}
-	if p.Submit {
-		buttons = append(buttons, button("Submit", WorkshopCustomID(CustomKindSubmit, r.ID, p.StepIndex), discordgo.PrimaryButton, "📝"))
-	}
-	msg.Components = rows(buttons)
-	_, err = w.postOnce(ctx, r.ID, msgKey(p.Key()), ch, msg)
-	return err
+	})
 }
 
 // postNotice posts the same text in every room listed, in parallel.

@@ -159,3 +159,29 @@ func TestQueuedMovesSurviveARestart(t *testing.T) {
 		}
 	}
 }
+
+// A group's text room deleted by someone mid-run does not hold the run
+// up: its posts go to the main channel under the group's name.
+func TestPostsToADeletedRoomGoToTheMainChannel(t *testing.T) {
+	d := newDriver(t, driverOptions{})
+	d.join(4)
+	d.must(d.engine.Begin(d.run, d.now))
+	if _, err := d.s.ChannelDelete(d.room(0, 1, roomText)); err != nil {
+		t.Fatal(err)
+	}
+	warn := workshop.PostWarning{RunID: d.run.ID, StepIndex: 0, Room: workshop.RoomRef{Formation: 0, Group: 1}, Left: time.Minute, Text: "⏳ one minute left"}
+	for range 2 {
+		if err := d.eff.Apply(context.Background(), d.run, warn); err != nil {
+			t.Fatalf("warning for a deleted room: %v", err)
+		}
+	}
+	n := 0
+	for _, m := range d.e.Messages(d.e.Seed().TextChannelID) {
+		if m.Content == "**"+d.run.Formations[0].Groups[0].Name+"** · ⏳ one minute left" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d warnings in the main channel, want 1", n)
+	}
+}
