@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -183,5 +184,72 @@ func TestPostsToADeletedRoomGoToTheMainChannel(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d warnings in the main channel, want 1", n)
+	}
+}
+
+// More than 25 groups fill more than one category (Discord allows 50
+// channels in one).
+func TestManyGroupsSpreadOverCategories(t *testing.T) {
+	d := newDriver(t, driverOptions{})
+	seed := d.e.Seed()
+	rooms := workshop.CreateRooms{RunID: d.run.ID, GuildID: seed.GuildID, Formation: 0, HostID: seed.OwnerID, Privacy: workshop.RoomsOpen}
+	for g := 1; g <= 30; g++ {
+		rooms.Groups = append(rooms.Groups, workshop.GroupRooms{Number: g, Name: "Group " + strconv.Itoa(g)})
+	}
+	if err := d.eff.Apply(context.Background(), d.run, rooms); err != nil {
+		t.Fatal(err)
+	}
+	children := map[string]int{}
+	categories := 0
+	for _, ch := range workshopChannels(d.e) {
+		if ch.Type == discordgo.ChannelTypeGuildCategory {
+			categories++
+		} else {
+			children[ch.ParentID]++
+		}
+	}
+	if categories != 2 || len(children) != 2 {
+		t.Fatalf("%d categories holding %v, want 30 groups in 2 categories", categories, children)
+	}
+	for parent, n := range children {
+		if n > 50 || parent == "" {
+			t.Errorf("category %q holds %d channels", parent, n)
+		}
+	}
+}
+
+// A gallery longer than one message is split, one entry per group, each
+// message within Discord's limit.
+func TestLongGalleryIsSplit(t *testing.T) {
+	d := newDriver(t, driverOptions{})
+	users := d.join(6)
+	d.must(d.engine.Begin(d.run, d.now))
+	for _, u := range users {
+		d.subs.add(workshop.Submission{RunID: d.run.ID, StepIndex: 2, Formation: -1, AuthorID: u, Content: strings.Repeat("insight ", 150)})
+	}
+	g := workshop.PostGallery{RunID: d.run.ID, StepIndex: 9, Formation: 0, Groups: d.run.Formations[0].Groups,
+		Steps: []workshop.GalleryStep{{StepIndex: 2, Title: "Capture findings", Mode: workshop.ModeSolo, Formation: -1}}}
+	if err := d.eff.Apply(context.Background(), d.run, g); err != nil {
+		t.Fatal(err)
+	}
+	var gallery []string
+	for _, m := range d.e.Messages(d.e.Seed().TextChannelID) {
+		if strings.Contains(m.Content, "insight") {
+			gallery = append(gallery, m.Content)
+		}
+	}
+	if len(gallery) < 2 {
+		t.Fatalf("gallery in %d messages, want it split", len(gallery))
+	}
+	all := strings.Join(gallery, "\n")
+	for _, grp := range d.run.Formations[0].Groups {
+		if strings.Count(all, "**"+grp.Name+"**") != 1 {
+			t.Errorf("%s appears %d times, want one entry", grp.Name, strings.Count(all, "**"+grp.Name+"**"))
+		}
+	}
+	for _, u := range users {
+		if !strings.Contains(all, "<@"+u+">\n> insight") {
+			t.Errorf("no submission of %s in the gallery", u)
+		}
 	}
 }
