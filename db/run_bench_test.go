@@ -16,7 +16,7 @@ import (
 // BenchmarkUpdateRun measures one decision on a run in a breakout with
 // seven participants: the host extends the step and broadcasts (a notice
 // and the step's timers moved: about five effects), saved with the run in
-// one transaction.
+// one transaction. floor-ns is txFloor, measured alongside.
 func BenchmarkUpdateRun(b *testing.B) {
 	d := dbtest.New(b)
 	h := newRunHarness(b, d)
@@ -25,6 +25,7 @@ func BenchmarkUpdateRun(b *testing.B) {
 	h.begin()
 	h.fireNext() // the first breakout opens
 	id := h.mirror.ID
+	floor := txFloor(b, d)
 	effects := 0
 	b.ResetTimer()
 	for b.Loop() {
@@ -42,6 +43,29 @@ func BenchmarkUpdateRun(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(effects)/float64(b.N), "effects/op")
+	b.ReportMetric(float64(floor.Nanoseconds()), "floor-ns")
+}
+
+// txFloor is the mean time of the smallest transaction like UpdateRun's:
+// BEGIN, one parameterized statement, COMMIT. Beside ns/op it shows how
+// much of a decision is the round trips any transaction pays.
+func txFloor(b *testing.B, d *db.DB) time.Duration {
+	const n = 200
+	start := time.Now()
+	for range n {
+		tx, err := d.BeginTxx(testContext(b), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var one int
+		if err := tx.GetContext(testContext(b), &one, `SELECT $1::int`, 1); err != nil {
+			b.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return time.Since(start) / n
 }
 
 // joinBurstSize is the issue's burst: 300 Join clicks within a second.
