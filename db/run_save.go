@@ -43,7 +43,7 @@ func runSnapshot(r *workshop.Run) ([]byte, error) {
 }
 
 // saveRun writes the run (inserting it when create) with everything a
-// decision changes, in one statement, so a save costs one round trip: the
+// decision changes, in one statement rather than one per table: the
 // queryable columns and the snapshot, the participants that changed, the
 // queued effects and the net change to the run's timers. The formations
 // that changed and the help requests follow in their own statements (they
@@ -192,7 +192,7 @@ type record struct {
 	formations   []workshop.Formation
 }
 
-// snapshotRecord copies what writeRecord compares: the decision changes
+// snapshotRecord copies what saveRun compares: the decision changes
 // the run in place.
 func snapshotRecord(r *workshop.Run) record {
 	rec := record{participants: slices.Clone(r.Participants), formations: make([]workshop.Formation, len(r.Formations))}
