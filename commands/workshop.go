@@ -69,7 +69,19 @@ type WorkshopDeps struct {
 	// HostRoles are the role IDs whose members may host ([workshop]
 	// host_roles); members with Manage Events may host as well.
 	HostRoles []string
-	Logger    *slog.Logger
+	// HostRoleIDs, when set, gives a guild's host role IDs at the moment of
+	// asking (roles may be created or renamed while the bot runs); it
+	// replaces HostRoles.
+	HostRoleIDs func(guildID string) []string
+	Logger      *slog.Logger
+}
+
+// hostRoles are the role IDs whose members may host in the guild.
+func (w *Workshop) hostRoles(guildID string) []string {
+	if w.deps.HostRoleIDs != nil {
+		return w.deps.HostRoleIDs(guildID)
+	}
+	return w.deps.HostRoles
 }
 
 // Workshop is the /workshop command, /help, and the buttons, selects and

@@ -50,7 +50,7 @@ func verbBroadcast(text string) hostVerb {
 func (w *Workshop) hostDo(ctx *Context, runID int64, v hostVerb) (decision, error) {
 	a := actor(ctx.Member())
 	return w.do(ctx, runID, func(e *workshop.Engine, r *workshop.Run, now time.Time) ([]workshop.Effect, error) {
-		if err := r.Authorize(a, w.deps.HostRoles, v.verb); err != nil {
+		if err := r.Authorize(a, w.hostRoles(r.GuildID), v.verb); err != nil {
 			return nil, err
 		}
 		return v.act(e, r, now)
@@ -80,7 +80,7 @@ func (w *Workshop) start(ctx *Context) error {
 	if m.GuildID == "" {
 		return workshop.Errorf(workshop.EINVALID, "Workshops run in a server, not in direct messages.")
 	}
-	if !workshop.CanHost(actor(m), w.deps.HostRoles) {
+	if !workshop.CanHost(actor(m), w.hostRoles(m.GuildID)) {
 		return workshop.Errorf(workshop.EFORBIDDEN, "Only hosts can start a workshop. Hosts have one of the server's host roles or the Manage Events permission.")
 	}
 	id, _ := ctx.String("curriculum")

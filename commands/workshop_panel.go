@@ -18,7 +18,7 @@ func (w *Workshop) panel(ctx *Context) error {
 	if err != nil {
 		return err
 	}
-	if err := run.Authorize(actor(ctx.Member()), w.deps.HostRoles, "control"); err != nil {
+	if err := run.Authorize(actor(ctx.Member()), w.hostRoles(run.GuildID), "control"); err != nil {
 		return err
 	}
 	rows, err := panelRows(run)
@@ -73,7 +73,7 @@ func (w *Workshop) panelStatus(ctx *Context) error {
 	if err != nil {
 		return err
 	}
-	if err := run.Authorize(actor(ctx.Member()), w.deps.HostRoles, "control"); err != nil {
+	if err := run.Authorize(actor(ctx.Member()), w.hostRoles(run.GuildID), "control"); err != nil {
 		return err
 	}
 	return w.redraw(ctx, run, w.deps.Runner.Engine.Status(run, ctx.Now()))

@@ -84,15 +84,28 @@ func runBot(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) erro
 	if err != nil {
 		return err
 	}
-	defer session.Close()
 	log.Info("connected to Discord", "user", session.State.User.Username, "guilds", len(session.State.Guilds))
 
 	registry := commands.NewRegistry()
 	commands.DefineHelp(registry)
 	router := commands.NewRouter(commands.RouterOptions{Logger: log})
+	workshops, err := startWorkshops(ctx, cfg, d.DB, session, library, registry, router, log)
+	if err != nil {
+		session.Close()
+		return err
+	}
+	// Shut down in the order work flows: no new events, then the handlers
+	// in flight finish, then the timer worker and effector stop; the
+	// database closes last (deferred above).
+	defer func() {
+		if err := session.Close(); err != nil {
+			log.Warn("closing the Discord session", "err", err)
+		}
+		router.Wait()
+		workshops.Close()
+	}()
 	registry.Install(router)
 	session.AddHandler(router.Handle)
-	defer router.Wait() // after the session is closed: no new interactions arrive
 	if err := registry.Register(ctx, session.Session, session.ApplicationID, cfg.Discord.GuildIDs); err != nil {
 		return fmt.Errorf("registering slash commands: %w", err)
 	}
