@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -20,7 +21,15 @@ type Runner struct {
 	Effector Effector
 	Now      func() time.Time
 	Log      *slog.Logger
+
+	mu       sync.Mutex
+	draining map[int64]*drainState // runs whose effects a goroutine is carrying out now
 }
+
+// drainState coalesces Drain calls on one run: while one goroutine carries
+// out a run's effects, later callers only ask it to look again, so a burst
+// of 300 joins makes a few passes over the outbox instead of 300.
+type drainState struct{ again bool }
 
 // Start creates a run in the lobby and carries out its first effects.
 func (rn *Runner) Start(ctx context.Context, req StartRequest) (*Run, error) {
@@ -63,7 +72,40 @@ func (rn *Runner) Fire(ctx context.Context, timerKey string) error {
 
 // Drain carries out the run's queued effects in order. It stops at the first
 // failure and returns it; the failed effect and those after it stay queued.
+// If another goroutine is already draining the run, Drain asks it to make
+// one more pass and returns at once: that goroutine carries out the
+// effects queued meanwhile (and logs a failure, which it also returns).
 func (rn *Runner) Drain(ctx context.Context, runID int64) error {
+	rn.mu.Lock()
+	if st, busy := rn.draining[runID]; busy {
+		st.again = true
+		rn.mu.Unlock()
+		return nil
+	}
+	if rn.draining == nil {
+		rn.draining = map[int64]*drainState{}
+	}
+	st := &drainState{}
+	rn.draining[runID] = st
+	rn.mu.Unlock()
+
+	for {
+		err := rn.drainOnce(ctx, runID)
+		rn.mu.Lock()
+		if err != nil || !st.again {
+			delete(rn.draining, runID)
+			rn.mu.Unlock()
+			if err != nil && st.again {
+				rn.log().Warn("carrying out a run's effects failed; they stay queued", "run", runID, "err", err)
+			}
+			return err
+		}
+		st.again = false
+		rn.mu.Unlock()
+	}
+}
+
+func (rn *Runner) drainOnce(ctx context.Context, runID int64) error {
 	pending, err := rn.Store.PendingEffects(ctx, runID)
 	if err != nil || len(pending) == 0 {
 		return err
