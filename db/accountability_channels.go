@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -105,7 +106,7 @@ func (st *AccountabilityChannelStore) Setup(ctx context.Context, s accountabilit
 			RETURNING `+channelColumns,
 			s.ChannelID, s.GuildID, string(s.Cadence), s.PostTime.String(), int(s.WeeklyDay), s.Zone.String(),
 			s.Paused, createdBy, nextPrompt(now, s), now)
-		if err == sql.ErrNoRows {
+		if errors.Is(err, sql.ErrNoRows) {
 			return accountability.Errorf(accountability.ECONFLICT, "That channel belongs to another server.")
 		}
 		if err != nil {
@@ -194,18 +195,6 @@ func (st *AccountabilityChannelStore) Remove(ctx context.Context, guildID, chann
 	}
 	if err != nil {
 		return fmt.Errorf("remove accountability channel %s: %w", channelID, translateAcct(err, "accountability channel"))
-	}
-	return nil
-}
-
-// acctMustAffect turns "no row changed" into ENOTFOUND.
-func acctMustAffect(res sql.Result, what string) error {
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return accountability.Errorf(accountability.ENOTFOUND, "No such %s.", what)
 	}
 	return nil
 }

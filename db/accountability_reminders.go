@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -74,7 +75,7 @@ func (s *ReminderStore) Set(ctx context.Context, r ReminderSettings) (Reminder, 
 		if r.Enabled {
 			var cadence string
 			err := tx.GetContext(ctx, &cadence, `SELECT cadence FROM accountability_channels WHERE guild_id = $1 AND channel_id = $2`, r.GuildID, r.ChannelID)
-			if err == sql.ErrNoRows {
+			if errors.Is(err, sql.ErrNoRows) {
 				return accountability.Errorf(accountability.ENOTFOUND, "That channel is not set up for check-ins: pick an accountability channel.")
 			} else if err != nil {
 				return err

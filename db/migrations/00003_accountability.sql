@@ -61,8 +61,11 @@ CREATE TABLE weekly_digests (
     channel_id    text NOT NULL REFERENCES accountability_channels ON DELETE CASCADE,
     iso_year      integer NOT NULL,
     iso_week      integer NOT NULL CHECK (iso_week BETWEEN 1 AND 53),
-    -- accountability.DigestKey, for logs and cross-checks.
-    digest_key    text NOT NULL UNIQUE CHECK (digest_key <> ''),
+    -- accountability.DigestKey, for logs and cross-checks. Not a second
+    -- unique key: it is a function of the primary key, and ClaimDigest's
+    -- ON CONFLICT can name only one arbiter, so racing claims would trip
+    -- over another unique index instead of waiting on the primary key.
+    digest_key    text NOT NULL CHECK (digest_key <> ''),
     message_id    text CHECK (message_id <> ''),
     claimed_at    timestamptz NOT NULL DEFAULT now(),
     claimed_until timestamptz,
