@@ -287,3 +287,34 @@ func TestScheduledEventAndRoomChoice(t *testing.T) {
 		t.Errorf("event status %v after the end, want completed", st)
 	}
 }
+
+// Without Move Members nobody is moved: everyone gets a link to their
+// room, and the post names the missing permission for the hosts.
+func TestMovesWithoutMoveMembersPostLinks(t *testing.T) {
+	d := newDriver(t, driverOptions{emulator: []discordtest.Option{discordtest.WithoutBotPermission(discordgo.PermissionVoiceMoveMembers)}})
+	users := d.join(4)
+	d.joinVoice(users...)
+	d.must(d.engine.Begin(d.run, d.now))
+	d.fireNextStep()
+	d.waitMoves()
+	seed := d.e.Seed()
+	for _, u := range users {
+		if got := d.e.VoiceChannelOf(u); got != seed.VoiceChannelID {
+			t.Errorf("%s moved to %q without the permission", u, got)
+		}
+	}
+	var links string
+	for _, m := range d.e.Messages(seed.TextChannelID) {
+		if strings.Contains(m.Content, "rooms are ready") {
+			links = m.Content
+		}
+	}
+	if !strings.Contains(links, "Move Members") {
+		t.Errorf("links post %q does not name the missing permission", links)
+	}
+	for _, u := range users {
+		if !strings.Contains(links, "<@"+u+">") {
+			t.Errorf("no link for %s", u)
+		}
+	}
+}

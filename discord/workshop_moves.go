@@ -39,6 +39,7 @@ type mover struct {
 	runID   int64
 	queue   []moveJob
 	busy    *moveJob // the move in flight
+	drop    func()   // stops the move in flight if it has not been sent yet
 	running bool     // a worker goroutine is alive
 	errs    []error  // failures since the last WaitMoves
 	changed chan struct{}
@@ -96,13 +97,17 @@ func (w *WorkshopEffector) runMover(m *mover) {
 		j := m.queue[0]
 		m.queue = m.queue[1:]
 		m.busy = &j
+		wait, drop := context.WithCancel(w.ctx)
+		m.drop = drop
 		w.mu.Unlock()
 
-		err := w.move(w.ctx, m.runID, j)
+		err := w.move(wait, w.ctx, m.runID, j)
+		dropped := wait.Err() != nil // by Recall or Close
+		drop()
 
 		w.mu.Lock()
-		m.busy = nil
-		if err != nil && w.ctx.Err() == nil {
+		m.busy, m.drop = nil, nil
+		if err != nil && !dropped {
 			m.errs = append(m.errs, err)
 			w.log.Warn("moving a member failed", "run", m.runID, "user", j.userID, "channel", j.channelID, "err", err)
 		}
@@ -112,21 +117,27 @@ func (w *WorkshopEffector) runMover(m *mover) {
 }
 
 // move makes one move and records it; a member who left voice meanwhile
-// (40032) is simply not moved. A 5xx is retried a few times.
-func (w *WorkshopEffector) move(ctx context.Context, runID int64, j moveJob) error {
+// (40032) is simply not moved. A 5xx is retried a few times. wait bounds
+// the waiting for a slot under the rate limits (Recall cuts it short);
+// once sent, a request runs under ctx, so its outcome is always recorded.
+func (w *WorkshopEffector) move(wait, ctx context.Context, runID int64, j moveJob) error {
+	keys := []paceKey{{"global", w.opts.GlobalLimit}, {"moves:" + j.guildID, w.opts.MemberMoveLimit}}
 	var err error
 	for attempt := range 3 {
 		if attempt > 0 {
 			select {
-			case <-ctx.Done():
-				return ctx.Err()
+			case <-wait.Done():
+				return wait.Err()
 			case <-time.After(time.Duration(attempt) * time.Second):
 			}
 		}
-		err = w.call(ctx, []paceKey{{"moves:" + j.guildID, w.opts.MemberMoveLimit}}, func(o ...discordgo.RequestOption) error {
-			ch := j.channelID
-			return w.s.GuildMemberMove(j.guildID, j.userID, &ch, o...)
-		})
+		release, aerr := w.pace.acquire(wait, keys...)
+		if aerr != nil {
+			return aerr
+		}
+		ch := j.channelID
+		err = w.s.GuildMemberMove(j.guildID, j.userID, &ch, discordgo.WithContext(ctx))
+		release()
 		if err == nil || refused(err) || ctx.Err() != nil {
 			break
 		}
@@ -298,8 +309,9 @@ func (w *WorkshopEffector) recall(ctx context.Context, r *workshop.Run, rc works
 	return nil
 }
 
-// dropMoves removes the formation's queued moves into rooms and waits for
-// a move in flight to finish, so its record is seen.
+// dropMoves removes the formation's queued moves into rooms, stops the
+// one in flight if it is still waiting for a slot, and waits for it to
+// end, so its record is seen.
 func (w *WorkshopEffector) dropMoves(ctx context.Context, runID int64, formation int) error {
 	for {
 		w.mu.Lock()
@@ -312,6 +324,9 @@ func (w *WorkshopEffector) dropMoves(ctx context.Context, runID int64, formation
 		if m.busy == nil || m.busy.formation != formation {
 			w.mu.Unlock()
 			return nil
+		}
+		if !m.busy.recall && m.drop != nil {
+			m.drop() // a move still waiting for its slot is not made
 		}
 		changed := m.changed
 		w.mu.Unlock()
