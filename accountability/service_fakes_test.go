@@ -161,7 +161,7 @@ type harness struct {
 	clock *clock
 }
 
-func newHarness(t *testing.T, start time.Time) *harness {
+func newHarness(t testing.TB, start time.Time) *harness {
 	t.Helper()
 	c := &clock{t: start.UTC()}
 	store := NewMemoryStore(c.Now)
