@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -33,6 +35,21 @@ type Service struct {
 	Now func() time.Time
 	// Log receives failures the member does not see; nil discards them.
 	Log *slog.Logger
+
+	// checkinLocks serialise one member's check-ins in one channel within
+	// this process (striped by hash, so the array stays small): two quick
+	// submissions of the same day would otherwise both find no message yet
+	// and post twice.
+	checkinLocks [64]sync.Mutex
+}
+
+// checkinLock returns the lock striped for the member's check-ins in channel.
+func (s *Service) checkinLock(channelID, userID string) *sync.Mutex {
+	h := fnv.New32a()
+	h.Write([]byte(channelID))
+	h.Write([]byte{0})
+	h.Write([]byte(userID))
+	return &s.checkinLocks[h.Sum32()%uint32(len(s.checkinLocks))]
 }
 
 // sweepBatch is how many claims a scheduled job takes per store call.

@@ -44,6 +44,9 @@ func (s *Service) CheckIn(ctx context.Context, r CheckinRequest) (CheckinResult,
 	if err != nil {
 		return CheckinResult{}, err
 	}
+	lock := s.checkinLock(ch.ChannelID, r.UserID)
+	lock.Lock()
+	defer lock.Unlock()
 	c, err := NewCheckin(r.GuildID, ch.ChannelID, r.UserID, r.Input, s.now(), zone)
 	if err != nil {
 		return CheckinResult{}, err

@@ -2,7 +2,9 @@ package accountability
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -214,5 +216,25 @@ func TestRemindOnOff(t *testing.T) {
 	// Turning off reminders one never had is not an error.
 	if _, err := h.svc.Remind(ctx, RemindRequest{GuildID: "g", ChannelID: "acc", UserID: "bo", On: false}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestConcurrentSameDayCheckinsPostOnce(t *testing.T) {
+	h := newHarness(t, at(t, "UTC", "2026-03-02 08:00"))
+	setupChannel(t, h, "daily", "09:00", "UTC")
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := h.svc.CheckIn(context.Background(), CheckinRequest{GuildID: "g", ChannelID: "acc", UserID: "ana",
+				Input: CheckinInput{Done: fmt.Sprint("attempt ", i)}}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(h.note.messages); n != 1 {
+		t.Fatalf("%d messages for one day's check-ins, want 1", n)
 	}
 }
