@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/roundtable-bot/roundtable/workshop"
 )
@@ -11,7 +12,8 @@ import (
 // runs consecutive posts to different rooms in parallel (each channel is
 // its own rate-limit bucket), keeping the order of posts to the same
 // room; every other effect waits for the posts before it and is waited
-// for. errs[i] is the outcome of effects[i]: a caller marks done those
+// for. Nothing runs after a failure (later effects may depend on the failed
+// one). errs[i] is the outcome of effects[i]: a caller marks done those
 // with a nil error and keeps the others queued (repeating a done effect is
 // harmless, every effect being idempotent).
 func (w *WorkshopEffector) ApplyBatch(ctx context.Context, r *workshop.Run, effects []workshop.Effect) (errs []error) {
@@ -36,7 +38,10 @@ func (w *WorkshopEffector) ApplyBatch(ctx context.Context, r *workshop.Run, effe
 			j++
 		}
 		if j == i {
-			errs[i] = w.apply(ctx, r, effects[i])
+			if errs[i] = w.apply(ctx, r, effects[i]); errs[i] != nil {
+				skipRest(errs, i+1, errs[i])
+				return errs
+			}
 			i++
 			continue
 		}
@@ -65,9 +70,24 @@ func (w *WorkshopEffector) ApplyBatch(ctx context.Context, r *workshop.Run, effe
 			}
 			return nil
 		})
+		for k := i; k < j; k++ {
+			if errs[k] != nil {
+				skipRest(errs, j, errs[k])
+				return errs
+			}
+		}
 		i = j
 	}
 	return errs
+}
+
+// skipRest marks every effect from i on as not carried out because of an
+// earlier failure: later effects may depend on it (prompts on their rooms),
+// so none runs before it succeeds.
+func skipRest(errs []error, i int, cause error) {
+	for ; i < len(errs); i++ {
+		errs[i] = fmt.Errorf("not carried out after an earlier effect failed: %w", cause)
+	}
 }
 
 // postRoom is the room a single-room post goes to, or "" for any other

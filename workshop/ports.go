@@ -70,3 +70,13 @@ type Ledger interface {
 type Effector interface {
 	Apply(ctx context.Context, r *Run, e Effect) error
 }
+
+// BatchEffector is an Effector that can carry out a run's queued effects
+// together: in parallel across channels where the platform allows, in order
+// where order matters (posts in one room). errs[i] is the outcome of
+// effects[i]; the Runner marks done those that succeeded and keeps the rest
+// queued.
+type BatchEffector interface {
+	Effector
+	ApplyBatch(ctx context.Context, r *Run, effects []Effect) (errs []error)
+}

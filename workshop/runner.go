@@ -114,6 +114,9 @@ func (rn *Runner) drainOnce(ctx context.Context, runID int64) error {
 	if err != nil {
 		return fmt.Errorf("load run %d to carry out effects: %w", runID, err)
 	}
+	if batch, ok := rn.Effector.(BatchEffector); ok {
+		return rn.completeBatch(ctx, runID, pending, batch.ApplyBatch(ctx, run, pending))
+	}
 	for _, e := range pending {
 		if err := rn.Effector.Apply(ctx, run, e); err != nil {
 			return fmt.Errorf("run %d: %s: %w", runID, e.Key(), err)
@@ -123,6 +126,27 @@ func (rn *Runner) drainOnce(ctx context.Context, runID int64) error {
 		}
 	}
 	return nil
+}
+
+// completeBatch marks done the effects a batch carried out and returns the
+// first failure; the failed effects stay queued for the next Drain.
+func (rn *Runner) completeBatch(ctx context.Context, runID int64, effects []Effect, errs []error) error {
+	if len(errs) != len(effects) {
+		return fmt.Errorf("run %d: the effector answered %d outcomes for %d effects", runID, len(errs), len(effects))
+	}
+	var first error
+	for i, e := range effects {
+		if errs[i] != nil {
+			if first == nil {
+				first = fmt.Errorf("run %d: %s: %w", runID, e.Key(), errs[i])
+			}
+			continue
+		}
+		if err := rn.Store.CompleteEffect(ctx, runID, e.Key()); err != nil {
+			return fmt.Errorf("run %d: mark %s done: %w", runID, e.Key(), err)
+		}
+	}
+	return first
 }
 
 // Recover carries out what every live run still has queued: effects

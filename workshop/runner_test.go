@@ -649,3 +649,63 @@ func TestRunnerCoalescesDrainsOfOneRun(t *testing.T) {
 		t.Fatalf("participants = %d, want 2", saved.ActiveParticipants())
 	}
 }
+
+// batchEffector carries out a batch through the recording effector and
+// fails the effects named in fail, as a BatchEffector that stops nowhere.
+type batchEffector struct {
+	*recordingEffector
+	fail    map[string]bool
+	batches int
+}
+
+func (b *batchEffector) ApplyBatch(ctx context.Context, r *Run, effects []Effect) []error {
+	b.batches++
+	errs := make([]error, len(effects))
+	for i, e := range effects {
+		if b.fail[e.Key()] {
+			errs[i] = errPlatformDown
+			continue
+		}
+		errs[i] = b.Apply(ctx, r, e)
+	}
+	return errs
+}
+
+// With a BatchEffector the Runner hands over every queued effect at once,
+// marks done those that worked and keeps the failed ones queued.
+func TestRunnerHandsQueuedEffectsToABatchEffector(t *testing.T) {
+	env := newRunnerEnv(t)
+	r := env.start(t, "main")
+	b := &batchEffector{recordingEffector: env.fx, fail: map[string]bool{}}
+	env.rn.Effector = b
+	for _, who := range []string{"ana", "ben"} {
+		if _, err := env.decide(t, r.ID, func(e *Engine, r *Run, now time.Time) ([]Effect, error) {
+			return e.Join(r, who, ExperienceNew, now)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	failing := RunKeyPrefix(r.ID) + "intro:post"
+	b.fail[failing] = true
+	effects, err := env.decide(t, r.ID, func(e *Engine, r *Run, now time.Time) ([]Effect, error) { return e.Begin(r, now) })
+	if err == nil {
+		t.Fatal("the failed intro post was not reported")
+	}
+	if !slices.Contains(platformKeys(effects), failing) {
+		t.Fatalf("Begin decided no %s: %v", failing, platformKeys(effects))
+	}
+	pending, _ := env.store.PendingEffects(context.Background(), r.ID)
+	if keys := platformKeys(pending); len(keys) != 1 || keys[0] != failing {
+		t.Fatalf("queued after the batch: %v, want only %s", keys, failing)
+	}
+	b.fail = map[string]bool{}
+	if err := env.rn.Drain(context.Background(), r.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := slices.Index(env.fx.keys(), failing); n < 0 {
+		t.Fatalf("%s never carried out", failing)
+	}
+	if b.batches < 4 {
+		t.Fatalf("%d batches: the Runner did not use ApplyBatch", b.batches)
+	}
+}
