@@ -209,3 +209,39 @@ func TestDigestRetriedAfterFailedPost(t *testing.T) {
 		t.Fatalf("%d digests after a failed first post, want 1 (after the claim's lease)", len(h.note.digests))
 	}
 }
+
+// A reminder at a wall time the clocks skip or repeat goes out once on each
+// local day, never twice and never dropped, from two processes sweeping.
+func TestRemindersOncePerDayAcrossDSTTransitions(t *testing.T) {
+	for _, tc := range []struct {
+		zone, at, from, to string
+		want               string
+	}{
+		{"America/New_York", "02:30", "2026-03-07 12:00", "2026-03-09 12:00", "2026-03-08 2026-03-09"},        // spring forward: 02:30 is skipped on 03-08
+		{"America/New_York", "01:30", "2026-10-31 12:00", "2026-11-02 12:00", "2026-11-01 2026-11-02"},        // fall back: 01:30 happens twice on 11-01
+		{"Europe/Berlin", "02:30", "2026-03-28 12:00", "2026-03-30 12:00", "2026-03-29 2026-03-30"},           // spring forward on 03-29
+		{"Asia/Kolkata", "00:00", "2026-03-27 12:00", "2026-03-30 12:00", "2026-03-28 2026-03-29 2026-03-30"}, // no DST
+		{"Europe/Berlin", "02:30", "2026-10-24 12:00", "2026-10-26 12:00", "2026-10-25 2026-10-26"},           // fall back on 10-25
+	} {
+		t.Run(tc.zone+" "+tc.from, func(t *testing.T) {
+			start := at(t, tc.zone, tc.from)
+			h := newHarness(t, start)
+			setupChannel(t, h, "daily", "09:00", tc.zone)
+			ctx := context.Background()
+			if _, err := h.svc.SetZone(ctx, "g", "ana", tc.zone); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := h.svc.Remind(ctx, RemindRequest{GuildID: "g", ChannelID: "acc", UserID: "ana", On: true, Time: tc.at}); err != nil {
+				t.Fatal(err)
+			}
+			sweepAll(t, h, start, at(t, tc.zone, tc.to), 5*time.Minute)
+			var days []string
+			for _, r := range h.note.reminders {
+				days = append(days, r.Date.String())
+			}
+			if got := strings.Join(days, " "); got != tc.want {
+				t.Fatalf("reminded on %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
