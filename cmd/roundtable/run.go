@@ -89,19 +89,22 @@ func runBot(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) erro
 	registry := commands.NewRegistry()
 	commands.DefineHelp(registry)
 	router := commands.NewRouter(commands.RouterOptions{Logger: log})
-	workshops, err := startWorkshops(ctx, cfg, d.DB, session, library, registry, router, log)
+	timers := timerDispatch{}
+	workshops, err := startWorkshops(ctx, cfg, d.DB, session, library, registry, router, timers, log)
 	if err != nil {
 		session.Close()
 		return err
 	}
+	worker := startTimerWorker(ctx, d.DB, timers, log)
 	// Shut down in the order work flows: no new events, then the handlers
-	// in flight finish, then the timer worker and effector stop; the
+	// in flight finish, then the timer worker and the effector stop; the
 	// database closes last (deferred above).
 	defer func() {
 		if err := session.Close(); err != nil {
 			log.Warn("closing the Discord session", "err", err)
 		}
 		router.Wait()
+		worker.Close()
 		workshops.Close()
 	}()
 	registry.Install(router)

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -17,20 +16,19 @@ import (
 )
 
 // liveWorkshops is the running workshop service: the Postgres run store and
-// ledger, the Discord effector, the engine, and the durable timer worker
-// that fires steps, warnings and cleanups. Close stops what it started.
+// ledger, the Discord effector and the engine; its timers (steps, warnings,
+// cleanups) reach it through the shared timer worker. Close stops the
+// effector's background work.
 type liveWorkshops struct {
 	runner   *workshop.Runner
 	effector *discord.WorkshopEffector
-	cancel   context.CancelFunc
-	done     sync.WaitGroup
 	log      *slog.Logger
 }
 
-// startWorkshops wires the runner and registers the workshop commands on
-// reg and router. The timer worker runs until Close.
+// startWorkshops wires the runner, registers the workshop commands on reg
+// and router and its timer kind on timers, and catches up live runs.
 func startWorkshops(ctx context.Context, cfg Config, d *db.DB, s *discord.Session, lib *workshop.Library,
-	reg *commands.Registry, router *commands.Router, log *slog.Logger) (*liveWorkshops, error) {
+	reg *commands.Registry, router *commands.Router, timers timerDispatch, log *slog.Logger) (*liveWorkshops, error) {
 	store := db.NewRunStore(d, db.RunStoreOptions{})
 	hostRoles := func(guildID string) []string { return hostRoleIDs(s.State, guildID, cfg.Workshop.HostRoles) }
 	effector := discord.NewWorkshopEffector(s.Session, store, discord.WorkshopEffectorOptions{
@@ -54,16 +52,7 @@ func startWorkshops(ctx context.Context, cfg Config, d *db.DB, s *discord.Sessio
 	cmds.Register(reg, router)
 
 	lw := &liveWorkshops{runner: runner, effector: effector, log: log}
-	workerCtx, cancel := context.WithCancel(ctx)
-	lw.cancel = cancel
-	worker := db.NewTimerWorker(d, lw.fire, db.TimerWorkerOptions{Name: "workshop", Logger: log})
-	lw.done.Add(1)
-	go func() {
-		defer lw.done.Done()
-		if err := worker.Run(workerCtx); err != nil {
-			log.Error("timer worker stopped", "err", err)
-		}
-	}()
+	timers[db.DefaultRunTimerKind] = lw.fire
 	// Effects interrupted by the last shutdown or crash are carried out now;
 	// timers that came due meanwhile fire by themselves.
 	if err := runner.Recover(ctx); err != nil {
@@ -72,13 +61,8 @@ func startWorkshops(ctx context.Context, cfg Config, d *db.DB, s *discord.Sessio
 	return lw, nil
 }
 
-// fire handles a durable timer: workshop timers go to the runner; a kind
-// this version does not know stays queued (with backoff) rather than lost,
-// in case a newer bot process shares the database.
+// fire applies a run's timer; a timer whose run is gone is dropped.
 func (lw *liveWorkshops) fire(ctx context.Context, t db.Timer) error {
-	if t.Kind != db.DefaultRunTimerKind {
-		return fmt.Errorf("no handler for timers of kind %q", t.Kind)
-	}
 	if err := lw.runner.Fire(ctx, t.Key); err != nil {
 		if workshop.ErrorCode(err) == workshop.ENOTFOUND {
 			lw.log.Warn("timer for a run that no longer exists", "key", t.Key)
@@ -89,10 +73,9 @@ func (lw *liveWorkshops) fire(ctx context.Context, t db.Timer) error {
 	return nil
 }
 
-// Close stops the timer worker and the effector's background work.
+// Close stops the effector's background work (pending lobby updates are
+// shown first).
 func (lw *liveWorkshops) Close() {
-	lw.cancel()
-	lw.done.Wait()
 	if err := lw.effector.Close(); err != nil {
 		lw.log.Warn("closing the workshop effector", "err", err)
 	}
