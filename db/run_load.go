@@ -81,7 +81,7 @@ func (s *RunStore) decodeRun(row runRow) (*workshop.Run, error) {
 	if r.ID != row.ID {
 		return nil, fmt.Errorf("run %d: saved state is of run %d; the row was not written by the run store", row.ID, r.ID)
 	}
-	c, err := s.curricula.get(row.CurriculumFile, row.CurriculumTOML, row.CurriculumHash)
+	c, err := s.curricula.get(row.CurriculumFile, row.CurriculumTOML, row.CurriculumHash, r.Speed)
 	if err != nil {
 		return nil, fmt.Errorf("run %d: %w", row.ID, err)
 	}
@@ -94,22 +94,36 @@ func (s *RunStore) decodeRun(row runRow) (*workshop.Run, error) {
 // is simply emptied.
 const maxCachedCurricula = 64
 
-// curriculumCache keeps curricula parsed from stored TOML by hash, so a
-// decision does not re-parse the run's curriculum. A cached Curriculum is
-// shared by every run of that version and must not be changed.
+// curriculumCache keeps curricula parsed from stored TOML by hash and
+// speed, so a decision does not re-parse the run's curriculum. A cached
+// Curriculum is shared by every run of that version and speed and must
+// not be changed.
 type curriculumCache struct {
 	mu     sync.Mutex
-	byHash map[string]*workshop.Curriculum
+	byHash map[curriculumKey]*workshop.Curriculum
+}
+
+// curriculumKey names one cached curriculum: a version, compressed by a
+// run's speed (0 for real time).
+type curriculumKey struct {
+	hash  string
+	speed float64
 }
 
 func newCurriculumCache() *curriculumCache {
-	return &curriculumCache{byHash: map[string]*workshop.Curriculum{}}
+	return &curriculumCache{byHash: map[curriculumKey]*workshop.Curriculum{}}
 }
 
-// get returns the curriculum stored as src, which must hash to hash.
-func (cc *curriculumCache) get(file, src, hash string) (*workshop.Curriculum, error) {
+// get returns the curriculum stored as src, which must hash to hash,
+// compressed by the run's speed (workshop.Curriculum.Compressed), as the
+// engine started the run with it.
+func (cc *curriculumCache) get(file, src, hash string, speed float64) (*workshop.Curriculum, error) {
+	if !workshop.ValidSpeed(speed) {
+		return nil, fmt.Errorf("stored run has speed %v, which no run can have", speed)
+	}
+	key := curriculumKey{hash: hash, speed: speed}
 	cc.mu.Lock()
-	c, ok := cc.byHash[hash]
+	c, ok := cc.byHash[key]
 	cc.mu.Unlock()
 	if ok {
 		return c, nil
@@ -123,11 +137,12 @@ func (cc *curriculumCache) get(file, src, hash string) (*workshop.Curriculum, er
 	if c.Hash != hash {
 		return nil, fmt.Errorf("stored curriculum %s hashes to %s, not the %s the run was started with", file, c.Hash, hash)
 	}
+	c = c.Compressed(speed)
 	cc.mu.Lock()
 	if len(cc.byHash) >= maxCachedCurricula {
 		clear(cc.byHash)
 	}
-	cc.byHash[hash] = c
+	cc.byHash[key] = c
 	cc.mu.Unlock()
 	return c, nil
 }

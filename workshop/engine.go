@@ -41,6 +41,10 @@ type Engine struct {
 	// Seed mixes into the randomness of group formation, which is otherwise
 	// fixed by run and step, so retrying a decision forms the same groups.
 	Seed uint64
+	// Speed is the speed of runs started without one of their own
+	// (StartRequest.Speed 0); 0 or 1 is real time. Rehearsals and tests
+	// set it; the bot's configuration has no key for it.
+	Speed float64
 }
 
 // Defaults and limits of the engine.
@@ -82,6 +86,9 @@ type StartRequest struct {
 	Curriculum         *Curriculum
 	GroupSize          int       // optional override for every breakout, MinGroupSize..MaxGroupSize
 	StartsAt           time.Time // optional: the run begins by itself then
+	// Speed compresses the run's clock (see Curriculum.Compressed): 0 takes
+	// the Engine's Speed; 1 is real time.
+	Speed float64
 }
 
 // Start creates a run in the lobby; the caller has checked CanHost for the
@@ -90,7 +97,9 @@ type StartRequest struct {
 // effect and timer key names it. Effects: PostLobby; with a start time,
 // CreateScheduledEvent and a TimerBegin timer. Errors: EINVALID for a
 // missing guild, channel, host or curriculum, a group size out of range,
-// or a start time not in the future or more than MaxStartDelay ahead.
+// a speed that is not ValidSpeed, or a start time not in the future or
+// more than MaxStartDelay ahead. A run with a speed above 1 keeps it in
+// Run.Speed and runs its curriculum Compressed by it.
 func (e *Engine) Start(id int64, req StartRequest, now time.Time) (*Run, []Effect, error) {
 	switch {
 	case id <= 0:
@@ -105,12 +114,21 @@ func (e *Engine) Start(id int64, req StartRequest, now time.Time) (*Run, []Effec
 		return nil, nil, Errorf(EINVALID, "A workshop needs a curriculum with at least one step.")
 	case req.GroupSize != 0 && (req.GroupSize < MinGroupSize || req.GroupSize > MaxGroupSize):
 		return nil, nil, Errorf(EINVALID, "The group size must be between %d and %d.", MinGroupSize, MaxGroupSize)
+	case !ValidSpeed(req.Speed) || !ValidSpeed(e.Speed):
+		return nil, nil, Errorf(EINVALID, "The speed must be between 1 and %d times real time.", MaxSpeed)
 	case !req.StartsAt.IsZero() && !req.StartsAt.After(now):
 		return nil, nil, Errorf(EINVALID, "The start time must be in the future.")
 	case !req.StartsAt.IsZero() && req.StartsAt.Sub(now) > MaxStartDelay:
 		return nil, nil, Errorf(EINVALID, "A workshop can start at most %d days ahead.", int(MaxStartDelay/(24*time.Hour)))
 	}
-	c := req.Curriculum
+	speed := req.Speed
+	if speed == 0 {
+		speed = e.Speed
+	}
+	if speed <= 1 {
+		speed = 0 // real time has one spelling, so runs compare and store alike
+	}
+	c := req.Curriculum.Compressed(speed)
 	r := &Run{
 		ID:                 id,
 		GuildID:            req.GuildID,
@@ -120,6 +138,7 @@ func (e *Engine) Start(id int64, req StartRequest, now time.Time) (*Run, []Effec
 		Curriculum:         c,
 		GroupSize:          req.GroupSize,
 		StartsAt:           req.StartsAt,
+		Speed:              speed,
 		CreatedAt:          now,
 		State:              RunLobby,
 		StepIndex:          -1,

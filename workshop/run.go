@@ -49,7 +49,11 @@ type Run struct {
 	Curriculum         *Curriculum
 	GroupSize          int       // the host's group_size for every breakout; 0 keeps the curriculum's
 	StartsAt           time.Time // when the run begins by itself; zero when the host begins it by hand
-	CreatedAt          time.Time
+	// Speed is how many times faster than real time the run goes (a
+	// rehearsal's); 0 is real time. Curriculum is then the curriculum
+	// Compressed by it, which the store re-applies on load.
+	Speed     float64
+	CreatedAt time.Time
 
 	State RunState
 	// StepIndex is the index in Curriculum.Steps of the current step, -1 in
