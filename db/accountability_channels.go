@@ -142,6 +142,23 @@ func (st *AccountabilityChannelStore) ListByGuild(ctx context.Context, guildID s
 	if err := st.db.SelectContext(ctx, &rows, `SELECT `+channelColumns+` FROM accountability_channels WHERE guild_id = $1 ORDER BY channel_id`, guildID); err != nil {
 		return nil, fmt.Errorf("list accountability channels of guild %s: %w", guildID, translateAcct(err, "accountability channel"))
 	}
+	return settingsOf(rows)
+}
+
+// ListAll returns every accountability channel of every guild by channel
+// ID, paused ones included: the weekly digest sweep visits each.
+//
+// Errors: EUNAVAILABLE while Postgres restarts.
+func (st *AccountabilityChannelStore) ListAll(ctx context.Context) ([]accountability.ChannelSettings, error) {
+	var rows []channelRow
+	if err := st.db.SelectContext(ctx, &rows, `SELECT `+channelColumns+` FROM accountability_channels ORDER BY channel_id`); err != nil {
+		return nil, fmt.Errorf("list all accountability channels: %w", translateAcct(err, "accountability channel"))
+	}
+	return settingsOf(rows)
+}
+
+// settingsOf rebuilds the domain values of rows.
+func settingsOf(rows []channelRow) ([]accountability.ChannelSettings, error) {
 	out := make([]accountability.ChannelSettings, 0, len(rows))
 	for _, r := range rows {
 		s, err := r.settings()

@@ -57,6 +57,20 @@ func TestAccountabilityChannelStore(t *testing.T) {
 		t.Fatalf("ListByGuild of an unknown guild = %v, %v", empty, err)
 	}
 
+	// ListAll spans guilds, paused channels included (the digest sweep
+	// skips those itself).
+	setupChannel(t, d, "g2", "c2", accountability.Daily, "07:00", "UTC")
+	if _, err := st.SetPaused(ctx, "g2", "c2", true); err != nil {
+		t.Fatal(err)
+	}
+	all, err := st.ListAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 3 || all[0].ChannelID != "c0" || all[1].ChannelID != "c1" || all[2].ChannelID != "c2" || all[2].GuildID != "g2" || !all[2].Paused {
+		t.Fatalf("ListAll = %+v", all)
+	}
+
 	// Paused: no prompt comes due; resumed: the next one from now.
 	if p, err := st.SetPaused(ctx, "g1", "c1", true); err != nil || !p.Paused {
 		t.Fatalf("SetPaused = %+v, %v", p, err)
@@ -78,7 +92,7 @@ func TestAccountabilityChannelStore(t *testing.T) {
 	wantAcct(t, err, accountability.ENOTFOUND)
 }
 
-func countChannel(due []db.DuePrompt, channelID string) int {
+func countChannel(due []accountability.DuePrompt, channelID string) int {
 	n := 0
 	for _, p := range due {
 		if p.Channel.ChannelID == channelID {

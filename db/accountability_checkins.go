@@ -104,13 +104,6 @@ func (s *CheckinStore) SetMessageID(ctx context.Context, key accountability.Chec
 	return nil
 }
 
-// StoredCheckin is a check-in as stored, with the message that shows it
-// ("" until SetMessageID).
-type StoredCheckin struct {
-	accountability.Checkin
-	MessageID string
-}
-
 // checkinRow is the checkins table's shape.
 type checkinRow struct {
 	GuildID   string         `db:"guild_id"`
@@ -139,14 +132,14 @@ func (r checkinRow) checkin() accountability.Checkin {
 // Get returns the check-in stored under key.
 //
 // Errors: ENOTFOUND when there is none; EUNAVAILABLE while Postgres restarts.
-func (s *CheckinStore) Get(ctx context.Context, key accountability.CheckinKey) (StoredCheckin, error) {
+func (s *CheckinStore) Get(ctx context.Context, key accountability.CheckinKey) (accountability.StoredCheckin, error) {
 	var r checkinRow
 	err := s.db.GetContext(ctx, &r, `SELECT `+checkinColumns+` FROM checkins WHERE channel_id = $1 AND user_id = $2 AND local_date = $3::date`,
 		key.ChannelID, key.UserID, key.Date.String())
 	if err != nil {
-		return StoredCheckin{}, fmt.Errorf("get check-in %s/%s/%s: %w", key.ChannelID, key.UserID, key.Date, translateAcct(err, "check-in"))
+		return accountability.StoredCheckin{}, fmt.Errorf("get check-in %s/%s/%s: %w", key.ChannelID, key.UserID, key.Date, translateAcct(err, "check-in"))
 	}
-	return StoredCheckin{Checkin: r.checkin(), MessageID: r.MessageID.String}, nil
+	return accountability.StoredCheckin{Checkin: r.checkin(), MessageID: r.MessageID.String}, nil
 }
 
 // Days returns the local dates on which the member checked in, oldest first,

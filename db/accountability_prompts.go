@@ -9,14 +9,6 @@ import (
 	"github.com/roundtable-bot/roundtable/accountability"
 )
 
-// DuePrompt is a check-in prompt this process has claimed and must post,
-// then record with SetPromptMessage.
-type DuePrompt struct {
-	Channel accountability.ChannelSettings
-	Date    accountability.Date // the local date (channel zone) the prompt is for
-	DueAt   time.Time
-}
-
 // DuePrompts claims the prompts due at now, at most limit channels per call:
 // each channel's prompt goes to exactly one caller per local date, however
 // many bot processes sweep at once. Inserting the (channel, local date) row
@@ -28,8 +20,8 @@ type DuePrompt struct {
 // so a late sweep neither skips nor repeats a day.
 //
 // Errors: EUNAVAILABLE while Postgres restarts.
-func (st *AccountabilityChannelStore) DuePrompts(ctx context.Context, now time.Time, limit int) ([]DuePrompt, error) {
-	var out []DuePrompt
+func (st *AccountabilityChannelStore) DuePrompts(ctx context.Context, now time.Time, limit int) ([]accountability.DuePrompt, error) {
+	var out []accountability.DuePrompt
 	err := acctTx(ctx, st.db, "check-in prompt", func(tx *sqlx.Tx) error {
 		out = out[:0]
 		var rows []channelRow
@@ -59,7 +51,7 @@ func (st *AccountabilityChannelStore) DuePrompts(ctx context.Context, now time.T
 					return err
 				}
 				if len(claimed) == 1 {
-					out = append(out, DuePrompt{Channel: s, Date: date, DueAt: due})
+					out = append(out, accountability.DuePrompt{Channel: s, Date: date, DueAt: due})
 				}
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE accountability_channels SET next_prompt_at = $2 WHERE channel_id = $1`, s.ChannelID, next); err != nil {
@@ -88,7 +80,7 @@ func (st *AccountabilityChannelStore) DuePrompts(ctx context.Context, now time.T
 			if err != nil {
 				return err
 			}
-			out = append(out, DuePrompt{Channel: s, Date: acctDateOf(o.LocalDate), DueAt: o.DueAt.UTC()})
+			out = append(out, accountability.DuePrompt{Channel: s, Date: acctDateOf(o.LocalDate), DueAt: o.DueAt.UTC()})
 		}
 		return nil
 	})

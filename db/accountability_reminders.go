@@ -27,49 +27,28 @@ type ReminderStore struct {
 // NewReminderStore returns a store on d's pool.
 func NewReminderStore(d *DB) *ReminderStore { return &ReminderStore{db: d.DB, now: d.Now} }
 
-// ReminderKey identifies a member's reminder: one per member and guild.
-type ReminderKey struct {
-	GuildID string
-	UserID  string
-}
-
-// ReminderSettings is what /remind sets.
-type ReminderSettings struct {
-	GuildID   string
-	UserID    string
-	ChannelID string // the accountability channel whose cadence the reminder follows; required when Enabled
-	Enabled   bool
-	At        accountability.LocalTime // in Zone
-	Zone      *time.Location           // the member's zone; required when Enabled
-}
-
-// Reminder is a member's stored reminder.
-type Reminder struct {
-	ReminderSettings
-	NextAt         time.Time           // zero when off
-	LastRemindedOn accountability.Date // zero if never
-}
-
 // Set stores the member's reminder settings and schedules the next reminder
 // from now with accountability.NextReminder under the channel's cadence
 // (nothing is scheduled when Enabled is false). Call it again when the
-// member's zone changes. It returns the stored reminder.
+// member's zone changes. It returns the reminder as stored: a channel or
+// zone left empty keeps the one stored before.
 //
-// Errors: EINVALID for a bad time or a missing channel or zone; ENOTFOUND
+// Errors: EINVALID for a bad time or, when enabled, a missing channel or
+// zone; ENOTFOUND
 // when the channel is not an accountability channel of the guild;
 // EUNAVAILABLE while Postgres restarts.
-func (s *ReminderStore) Set(ctx context.Context, r ReminderSettings) (Reminder, error) {
+func (s *ReminderStore) Set(ctx context.Context, r accountability.ReminderSettings) (accountability.Reminder, error) {
 	if err := r.At.Validate(); err != nil {
-		return Reminder{}, err
+		return accountability.Reminder{}, err
 	}
 	if r.GuildID == "" || r.UserID == "" {
-		return Reminder{}, accountability.Errorf(accountability.EINVALID, "Reminders only work inside a server.")
+		return accountability.Reminder{}, accountability.Errorf(accountability.EINVALID, "Reminders only work inside a server.")
 	}
 	if r.Enabled && (r.ChannelID == "" || r.Zone == nil) {
-		return Reminder{}, accountability.Errorf(accountability.EINVALID, "To get reminders, set your time zone and pick an accountability channel.")
+		return accountability.Reminder{}, accountability.Errorf(accountability.EINVALID, "To get reminders, set your time zone and pick an accountability channel.")
 	}
 	now := s.now()
-	var out Reminder
+	var out accountability.Reminder
 	err := acctTx(ctx, s.db, "reminder", func(tx *sqlx.Tx) error {
 		var next sql.NullTime
 		if r.Enabled {
@@ -90,8 +69,12 @@ func (s *ReminderStore) Set(ctx context.Context, r ReminderSettings) (Reminder, 
 		if r.Zone != nil {
 			zone = sql.NullString{String: r.Zone.String(), Valid: true}
 		}
-		var last acctDate
-		err := tx.GetContext(ctx, &last, `
+		var stored struct {
+			ChannelID sql.NullString `db:"channel_id"`
+			TimeZone  sql.NullString `db:"time_zone"`
+			Last      acctDate       `db:"last_reminded_on"`
+		}
+		err := tx.GetContext(ctx, &stored, `
 			INSERT INTO member_reminders (guild_id, user_id, enabled, remind_at, channel_id, time_zone, next_reminder_at, updated_at)
 			VALUES ($1, $2, $3, $4::time, $5, $6, $7, $8)
 			ON CONFLICT (guild_id, user_id) DO UPDATE SET
@@ -99,16 +82,22 @@ func (s *ReminderStore) Set(ctx context.Context, r ReminderSettings) (Reminder, 
 			    channel_id = COALESCE(EXCLUDED.channel_id, member_reminders.channel_id),
 			    time_zone = COALESCE(EXCLUDED.time_zone, member_reminders.time_zone),
 			    next_reminder_at = EXCLUDED.next_reminder_at, claimed_due_at = NULL, updated_at = EXCLUDED.updated_at
-			RETURNING last_reminded_on`,
+			RETURNING channel_id, time_zone, last_reminded_on`,
 			r.GuildID, r.UserID, r.Enabled, r.At.String(), acctNullText(r.ChannelID), zone, next, now)
 		if err != nil {
 			return err
 		}
-		out = Reminder{ReminderSettings: r, NextAt: acctUTC(next), LastRemindedOn: last.date()}
+		// Report what is stored: turning reminders off without a channel
+		// or zone keeps the ones set before.
+		r.ChannelID = stored.ChannelID.String
+		if r.Zone == nil && stored.TimeZone.Valid {
+			r.Zone = acctZoneOrUTC(stored.TimeZone)
+		}
+		out = accountability.Reminder{ReminderSettings: r, NextAt: acctUTC(next), LastRemindedOn: stored.Last.date()}
 		return nil
 	})
 	if err != nil {
-		return Reminder{}, fmt.Errorf("set reminder of %s: %w", r.UserID, err)
+		return accountability.Reminder{}, fmt.Errorf("set reminder of %s: %w", r.UserID, err)
 	}
 	return out, nil
 }
@@ -119,13 +108,13 @@ func (s *ReminderStore) Set(ctx context.Context, r ReminderSettings) (Reminder, 
 //
 // Errors: ENOTFOUND when the member never set a reminder; EINVALID for a
 // nil zone; EUNAVAILABLE while Postgres restarts.
-func (s *ReminderStore) SetZone(ctx context.Context, key ReminderKey, zone *time.Location) (Reminder, error) {
+func (s *ReminderStore) SetZone(ctx context.Context, key accountability.ReminderKey, zone *time.Location) (accountability.Reminder, error) {
 	if zone == nil {
-		return Reminder{}, accountability.Errorf(accountability.EINVALID, "Please give a time zone.")
+		return accountability.Reminder{}, accountability.Errorf(accountability.EINVALID, "Please give a time zone.")
 	}
 	r, err := s.Get(ctx, key)
 	if err != nil {
-		return Reminder{}, err
+		return accountability.Reminder{}, err
 	}
 	r.Zone = zone
 	return s.Set(ctx, r.ReminderSettings)
@@ -169,62 +158,28 @@ func (c zoneCache) load(name sql.NullString) *time.Location {
 //
 // Errors: ENOTFOUND when the member never set one; EUNAVAILABLE while
 // Postgres restarts.
-func (s *ReminderStore) Get(ctx context.Context, key ReminderKey) (Reminder, error) {
+func (s *ReminderStore) Get(ctx context.Context, key accountability.ReminderKey) (accountability.Reminder, error) {
 	var r reminderRow
 	err := s.db.GetContext(ctx, &r, `
 		SELECT guild_id, user_id, channel_id, enabled, to_char(remind_at, 'HH24:MI') AS remind_at,
 		       time_zone, next_reminder_at, last_reminded_on
 		FROM member_reminders WHERE guild_id = $1 AND user_id = $2`, key.GuildID, key.UserID)
 	if err != nil {
-		return Reminder{}, fmt.Errorf("get reminder of %s: %w", key.UserID, translateAcct(err, "reminder"))
+		return accountability.Reminder{}, fmt.Errorf("get reminder of %s: %w", key.UserID, translateAcct(err, "reminder"))
 	}
 	at, err := accountability.ParseLocalTime(r.RemindAt)
 	if err != nil {
-		return Reminder{}, fmt.Errorf("reminder of %s: stored time %q: %s", key.UserID, r.RemindAt, accountability.ErrorMessage(err))
+		return accountability.Reminder{}, fmt.Errorf("reminder of %s: stored time %q: %s", key.UserID, r.RemindAt, accountability.ErrorMessage(err))
 	}
 	var zone *time.Location
 	if r.TimeZone.Valid {
 		zone = acctZoneOrUTC(r.TimeZone)
 	}
-	return Reminder{
-		ReminderSettings: ReminderSettings{GuildID: r.GuildID, UserID: r.UserID, ChannelID: r.ChannelID.String, Enabled: r.Enabled, At: at, Zone: zone},
+	return accountability.Reminder{
+		ReminderSettings: accountability.ReminderSettings{GuildID: r.GuildID, UserID: r.UserID, ChannelID: r.ChannelID.String, Enabled: r.Enabled, At: at, Zone: zone},
 		NextAt:           acctUTC(r.NextReminderAt),
 		LastRemindedOn:   r.LastRemindedOn.date(),
 	}, nil
-}
-
-// DueReminder is a reminder the sweep claimed: everything needed to decide
-// with accountability.ShouldRemind and to schedule the next one.
-type DueReminder struct {
-	Key            ReminderKey
-	ChannelID      string // where to mention the member when DMs are closed
-	Zone           *time.Location
-	At             accountability.LocalTime
-	Cadence        accountability.Cadence // the channel's
-	ChannelPaused  bool
-	DueAt          time.Time           // the occurrence claimed: judge and chain from it, not from now
-	LastRemindedOn accountability.Date // zero if never
-	LastCheckin    accountability.Date // the latest check-in in ChannelID; zero if never
-	Away           []accountability.AwayPeriod
-}
-
-// State is the reminder as accountability.ShouldRemind sees it; a paused
-// channel sends no reminders.
-func (d DueReminder) State() accountability.ReminderState {
-	return accountability.ReminderState{
-		Enabled: !d.ChannelPaused, LastRemindedDate: d.LastRemindedOn, LastCheckinDate: d.LastCheckin, Away: d.Away,
-	}
-}
-
-// LocalDate is the member's date of the claimed occurrence: the day a
-// reminder sent for it counts for.
-func (d DueReminder) LocalDate() accountability.Date {
-	return accountability.LocalDate(d.DueAt, d.Zone)
-}
-
-// Next is the occurrence after this one, chained from the due instant.
-func (d DueReminder) Next() time.Time {
-	return accountability.NextReminder(d.DueAt, d.Zone, d.At, d.Cadence)
 }
 
 // claimReminders pushes the due rows' next_reminder_at out by the lease,
@@ -256,7 +211,7 @@ const claimReminders = `
 // returns fewer than limit.
 //
 // Errors: EUNAVAILABLE while Postgres restarts.
-func (s *ReminderStore) ClaimDue(ctx context.Context, now time.Time, limit int) ([]DueReminder, error) {
+func (s *ReminderStore) ClaimDue(ctx context.Context, now time.Time, limit int) ([]accountability.DueReminder, error) {
 	var rows []struct {
 		GuildID        string         `db:"guild_id"`
 		UserID         string         `db:"user_id"`
@@ -275,8 +230,8 @@ func (s *ReminderStore) ClaimDue(ctx context.Context, now time.Time, limit int) 
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	out := make([]DueReminder, len(rows))
-	index := make(map[ReminderKey]int, len(rows))
+	out := make([]accountability.DueReminder, len(rows))
+	index := make(map[accountability.ReminderKey]int, len(rows))
 	guilds, users := make([]string, len(rows)), make([]string, len(rows))
 	earliest := rows[0].ClaimedDueAt
 	zones := zoneCache{}
@@ -285,8 +240,8 @@ func (s *ReminderStore) ClaimDue(ctx context.Context, now time.Time, limit int) 
 		if err != nil {
 			return nil, fmt.Errorf("reminder of %s: stored time %q: %s", r.UserID, r.RemindAt, accountability.ErrorMessage(err))
 		}
-		key := ReminderKey{GuildID: r.GuildID, UserID: r.UserID}
-		out[i] = DueReminder{
+		key := accountability.ReminderKey{GuildID: r.GuildID, UserID: r.UserID}
+		out[i] = accountability.DueReminder{
 			Key: key, ChannelID: r.ChannelID, Zone: zones.load(r.TimeZone), At: at,
 			Cadence: accountability.Cadence(r.Cadence), ChannelPaused: r.Paused, DueAt: r.ClaimedDueAt.UTC(),
 			LastRemindedOn: r.LastRemindedOn.date(), LastCheckin: r.LastCheckin.date(),
@@ -313,7 +268,7 @@ func (s *ReminderStore) ClaimDue(ctx context.Context, now time.Time, limit int) 
 		return nil, fmt.Errorf("away periods of due reminders: %w", translateAcct(err, "away period"))
 	}
 	for _, a := range away {
-		i := index[ReminderKey{GuildID: a.GuildID, UserID: a.UserID}]
+		i := index[accountability.ReminderKey{GuildID: a.GuildID, UserID: a.UserID}]
 		out[i].Away = append(out[i].Away, accountability.AwayPeriod{From: acctDateOf(a.From), Until: acctDateOf(a.Until)})
 	}
 	return out, nil
@@ -324,18 +279,6 @@ func earlierOf(a, b time.Time) time.Time {
 		return b
 	}
 	return a
-}
-
-// ReminderOutcome is the sweep's decision on one claimed reminder.
-type ReminderOutcome struct {
-	Key ReminderKey
-	// Remind is ShouldRemind's answer; false ends the claim without one.
-	Remind bool
-	// LocalDate is DueReminder.LocalDate(), the day the reminder counts for;
-	// required when Remind.
-	LocalDate accountability.Date
-	// Next is DueReminder.Next(), the occurrence to schedule.
-	Next time.Time
 }
 
 // settleReminders applies a batch of outcomes in one statement. fresh is
@@ -374,13 +317,13 @@ const settleReminders = `
 // Errors: EINVALID when an outcome to remind has no date; EUNAVAILABLE
 // while Postgres restarts (nothing was recorded: the claims come due again
 // after their lease).
-func (s *ReminderStore) Settle(ctx context.Context, outcomes []ReminderOutcome) (send []ReminderKey, err error) {
+func (s *ReminderStore) Settle(ctx context.Context, outcomes []accountability.ReminderOutcome) (send []accountability.ReminderKey, err error) {
 	send, _, err = s.settle(ctx, outcomes)
 	return send, err
 }
 
 // settle is Settle that also says which members had a row.
-func (s *ReminderStore) settle(ctx context.Context, outcomes []ReminderOutcome) (send []ReminderKey, found map[ReminderKey]bool, err error) {
+func (s *ReminderStore) settle(ctx context.Context, outcomes []accountability.ReminderOutcome) (send []accountability.ReminderKey, found map[accountability.ReminderKey]bool, err error) {
 	if len(outcomes) == 0 {
 		return nil, nil, nil
 	}
@@ -407,9 +350,9 @@ func (s *ReminderStore) settle(ctx context.Context, outcomes []ReminderOutcome) 
 		pq.StringArray(guilds), pq.StringArray(users), pq.StringArray(days), pq.StringArray(nexts)); err != nil {
 		return nil, nil, fmt.Errorf("settle %d claimed reminders: %w", n, translateAcct(err, "reminder"))
 	}
-	found = make(map[ReminderKey]bool, len(rows))
+	found = make(map[accountability.ReminderKey]bool, len(rows))
 	for _, r := range rows {
-		key := ReminderKey{GuildID: r.GuildID, UserID: r.UserID}
+		key := accountability.ReminderKey{GuildID: r.GuildID, UserID: r.UserID}
 		found[key] = true
 		if r.Fresh {
 			send = append(send, key)
@@ -424,8 +367,8 @@ func (s *ReminderStore) settle(ctx context.Context, outcomes []ReminderOutcome) 
 //
 // Errors: ENOTFOUND when the member has no reminder; EINVALID for a zero
 // date; EUNAVAILABLE while Postgres restarts.
-func (s *ReminderStore) MarkReminded(ctx context.Context, key ReminderKey, localDate accountability.Date, next time.Time) (marked bool, err error) {
-	send, found, err := s.settle(ctx, []ReminderOutcome{{Key: key, Remind: true, LocalDate: localDate, Next: next}})
+func (s *ReminderStore) MarkReminded(ctx context.Context, key accountability.ReminderKey, localDate accountability.Date, next time.Time) (marked bool, err error) {
+	send, found, err := s.settle(ctx, []accountability.ReminderOutcome{{Key: key, Remind: true, LocalDate: localDate, Next: next}})
 	if err == nil && !found[key] {
 		err = accountability.Errorf(accountability.ENOTFOUND, "No such reminder.")
 	}
@@ -441,8 +384,8 @@ func (s *ReminderStore) MarkReminded(ctx context.Context, key ReminderKey, local
 //
 // Errors: ENOTFOUND when the member has no reminder; EUNAVAILABLE while
 // Postgres restarts.
-func (s *ReminderStore) Reschedule(ctx context.Context, key ReminderKey, next time.Time) error {
-	_, found, err := s.settle(ctx, []ReminderOutcome{{Key: key, Next: next}})
+func (s *ReminderStore) Reschedule(ctx context.Context, key accountability.ReminderKey, next time.Time) error {
+	_, found, err := s.settle(ctx, []accountability.ReminderOutcome{{Key: key, Next: next}})
 	if err == nil && !found[key] {
 		err = accountability.Errorf(accountability.ENOTFOUND, "No such reminder.")
 	}

@@ -65,13 +65,13 @@ func TestReminderSetSchedulesInTheMembersZone(t *testing.T) {
 	setupChannel(t, d, "g1", "c1", accountability.Daily, "09:00", "UTC")
 	st := db.NewReminderStore(d)
 	ctx := testContext(t)
-	key := db.ReminderKey{GuildID: "g1", UserID: "ana"}
+	key := accountability.ReminderKey{GuildID: "g1", UserID: "ana"}
 
 	_, err := st.Get(ctx, key)
 	wantAcct(t, err, accountability.ENOTFOUND)
 
 	kolkata := mustZone(t, "Asia/Kolkata")
-	r, err := st.Set(ctx, db.ReminderSettings{GuildID: "g1", UserID: "ana", ChannelID: "c1", Enabled: true,
+	r, err := st.Set(ctx, accountability.ReminderSettings{GuildID: "g1", UserID: "ana", ChannelID: "c1", Enabled: true,
 		At: accountability.LocalTime{Hour: 20, Minute: 0}, Zone: kolkata})
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +90,7 @@ func TestReminderSetSchedulesInTheMembersZone(t *testing.T) {
 	if err != nil || !moved.NextAt.Equal(time.Date(2026, 3, 1, 19, 0, 0, 0, time.UTC)) || moved.At.String() != "20:00" {
 		t.Fatalf("SetZone = %+v, %v; want 20:00 CET", moved, err)
 	}
-	_, err = st.SetZone(ctx, db.ReminderKey{GuildID: "g1", UserID: "nobody"}, kolkata)
+	_, err = st.SetZone(ctx, accountability.ReminderKey{GuildID: "g1", UserID: "nobody"}, kolkata)
 	wantAcct(t, err, accountability.ENOTFOUND)
 	if _, err := st.SetZone(ctx, key, kolkata); err != nil {
 		t.Fatal(err)
@@ -104,19 +104,20 @@ func TestReminderSetSchedulesInTheMembersZone(t *testing.T) {
 		t.Fatalf("after the cadence change next = %v, want %v", got.NextAt, want)
 	}
 
-	off, err := st.Set(ctx, db.ReminderSettings{GuildID: "g1", UserID: "ana", At: accountability.LocalTime{Hour: 20}})
-	if err != nil || !off.NextAt.IsZero() {
+	off, err := st.Set(ctx, accountability.ReminderSettings{GuildID: "g1", UserID: "ana", At: accountability.LocalTime{Hour: 20}})
+	// Off without a channel or zone keeps, and reports, the stored ones.
+	if err != nil || !off.NextAt.IsZero() || off.Enabled || off.ChannelID != "c1" || off.Zone.String() != "Asia/Kolkata" {
 		t.Fatalf("turning reminders off = %+v, %v", off, err)
 	}
 	if due, err := st.ClaimDue(ctx, now.Add(30*24*time.Hour), 10); err != nil || len(due) != 0 {
 		t.Fatalf("a member who turned reminders off is due: %+v, %v", due, err)
 	}
 
-	_, err = st.Set(ctx, db.ReminderSettings{GuildID: "g1", UserID: "ana", ChannelID: "nope", Enabled: true, Zone: kolkata})
+	_, err = st.Set(ctx, accountability.ReminderSettings{GuildID: "g1", UserID: "ana", ChannelID: "nope", Enabled: true, Zone: kolkata})
 	wantAcct(t, err, accountability.ENOTFOUND)
-	_, err = st.Set(ctx, db.ReminderSettings{GuildID: "g1", UserID: "ana", ChannelID: "c1", Enabled: true})
+	_, err = st.Set(ctx, accountability.ReminderSettings{GuildID: "g1", UserID: "ana", ChannelID: "c1", Enabled: true})
 	wantAcct(t, err, accountability.EINVALID) // no zone
-	_, err = st.Set(ctx, db.ReminderSettings{GuildID: "g1", UserID: "ana", ChannelID: "c1", Enabled: true, Zone: kolkata, At: accountability.LocalTime{Hour: 25}})
+	_, err = st.Set(ctx, accountability.ReminderSettings{GuildID: "g1", UserID: "ana", ChannelID: "c1", Enabled: true, Zone: kolkata, At: accountability.LocalTime{Hour: 25}})
 	wantAcct(t, err, accountability.EINVALID)
 }
 
@@ -134,10 +135,10 @@ func sweep(t testing.TB, st *db.ReminderStore, now time.Time) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		outcomes := make([]db.ReminderOutcome, len(due))
-		dates := map[db.ReminderKey]accountability.Date{}
+		outcomes := make([]accountability.ReminderOutcome, len(due))
+		dates := map[accountability.ReminderKey]accountability.Date{}
 		for i, r := range due {
-			outcomes[i] = db.ReminderOutcome{Key: r.Key, Next: r.Next(),
+			outcomes[i] = accountability.ReminderOutcome{Key: r.Key, Next: r.Next(),
 				Remind: accountability.ShouldRemind(r.State(), r.DueAt, r.Zone, r.Cadence), LocalDate: r.LocalDate()}
 			dates[r.Key] = r.LocalDate()
 		}
@@ -164,7 +165,7 @@ func TestReminderSweepRemindsThoseWhoHaveNotCheckedInOncePerDay(t *testing.T) {
 	ctx := testContext(t)
 	ny := mustZone(t, "America/New_York")
 	for _, u := range []string{"ana", "bob", "cem"} {
-		if _, err := st.Set(ctx, db.ReminderSettings{GuildID: "g1", UserID: u, ChannelID: "c1", Enabled: true,
+		if _, err := st.Set(ctx, accountability.ReminderSettings{GuildID: "g1", UserID: u, ChannelID: "c1", Enabled: true,
 			At: accountability.LocalTime{Hour: 1, Minute: 30}, Zone: ny}); err != nil {
 			t.Fatal(err)
 		}
@@ -210,14 +211,14 @@ func TestReminderClaimsAreExclusiveAndNeverTwiceADay(t *testing.T) {
 	st := db.NewReminderStore(d)
 	ctx := testContext(t)
 	for i := range 40 {
-		if _, err := st.Set(ctx, db.ReminderSettings{GuildID: "g1", UserID: "u" + string(rune('A'+i)), ChannelID: "c1",
+		if _, err := st.Set(ctx, accountability.ReminderSettings{GuildID: "g1", UserID: "u" + string(rune('A'+i)), ChannelID: "c1",
 			Enabled: true, At: accountability.LocalTime{Hour: 12, Minute: 30}, Zone: time.UTC}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	dueAt := now.Add(31 * time.Minute)
 	var mu sync.Mutex
-	claimed := map[db.ReminderKey]int{}
+	claimed := map[accountability.ReminderKey]int{}
 	race(otherPools(t, d, 4), func(_ int, p *db.DB) {
 		rs := db.NewReminderStore(p)
 		for {
@@ -246,7 +247,7 @@ func TestReminderClaimsAreExclusiveAndNeverTwiceADay(t *testing.T) {
 	}
 
 	// Two processes marking the same member for the same day: one sends.
-	key := db.ReminderKey{GuildID: "g1", UserID: "uA"}
+	key := accountability.ReminderKey{GuildID: "g1", UserID: "uA"}
 	day := date(t, "2026-03-01")
 	next := now.Add(24 * time.Hour)
 	var sent int
@@ -268,9 +269,9 @@ func TestReminderClaimsAreExclusiveAndNeverTwiceADay(t *testing.T) {
 	if ok, err := st.MarkReminded(ctx, key, day.AddDays(-1), next); err != nil || ok {
 		t.Fatalf("MarkReminded for an earlier day = %v, %v; want refused", ok, err)
 	}
-	_, err := st.MarkReminded(ctx, db.ReminderKey{GuildID: "g1", UserID: "nobody"}, day, next)
+	_, err := st.MarkReminded(ctx, accountability.ReminderKey{GuildID: "g1", UserID: "nobody"}, day, next)
 	wantAcct(t, err, accountability.ENOTFOUND)
-	wantAcct(t, st.Reschedule(ctx, db.ReminderKey{GuildID: "g1", UserID: "nobody"}, next), accountability.ENOTFOUND)
+	wantAcct(t, st.Reschedule(ctx, accountability.ReminderKey{GuildID: "g1", UserID: "nobody"}, next), accountability.ENOTFOUND)
 }
 
 func TestReminderClaimComesBackAfterItsLeaseWithTheSameOccurrence(t *testing.T) {
@@ -279,7 +280,7 @@ func TestReminderClaimComesBackAfterItsLeaseWithTheSameOccurrence(t *testing.T) 
 	setupChannel(t, d, "g1", "c1", accountability.Daily, "09:00", "UTC")
 	st := db.NewReminderStore(d)
 	ctx := testContext(t)
-	if _, err := st.Set(ctx, db.ReminderSettings{GuildID: "g1", UserID: "ana", ChannelID: "c1", Enabled: true,
+	if _, err := st.Set(ctx, accountability.ReminderSettings{GuildID: "g1", UserID: "ana", ChannelID: "c1", Enabled: true,
 		At: accountability.LocalTime{Hour: 12, Minute: 30}, Zone: time.UTC}); err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +297,7 @@ func TestReminderClaimComesBackAfterItsLeaseWithTheSameOccurrence(t *testing.T) 
 		t.Fatalf("after the lease = %+v, %v; want due %v", later, err, first[0].DueAt)
 	}
 	// Settings changed meanwhile: the sweep's next is ignored.
-	if _, err := st.Set(ctx, db.ReminderSettings{GuildID: "g1", UserID: "ana", ChannelID: "c1", Enabled: true,
+	if _, err := st.Set(ctx, accountability.ReminderSettings{GuildID: "g1", UserID: "ana", ChannelID: "c1", Enabled: true,
 		At: accountability.LocalTime{Hour: 18}, Zone: time.UTC}); err != nil {
 		t.Fatal(err)
 	}

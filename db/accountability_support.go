@@ -19,29 +19,21 @@ type SupportStore struct {
 // NewSupportStore returns a store on d's pool.
 func NewSupportStore(d *DB) *SupportStore { return &SupportStore{db: d.DB, now: d.Now} }
 
-// SupportSettings is a guild's support channel: where questions are opened
-// and unanswered ones nudged after NudgeAfter.
-type SupportSettings struct {
-	GuildID    string
-	ChannelID  string
-	NudgeAfter time.Duration
-}
-
 // SetSettings makes channelID the guild's support channel (replacing any
 // other) with the given nudge delay, counted in whole seconds.
 //
 // Errors: EINVALID for a missing channel or a delay under a second;
 // ECONFLICT when the channel is another guild's support channel;
 // EUNAVAILABLE while Postgres restarts.
-func (s *SupportStore) SetSettings(ctx context.Context, st SupportSettings) (SupportSettings, error) {
+func (s *SupportStore) SetSettings(ctx context.Context, st accountability.SupportSettings) (accountability.SupportSettings, error) {
 	if st.GuildID == "" || st.ChannelID == "" {
-		return SupportSettings{}, accountability.Errorf(accountability.EINVALID, "Please choose the support channel.")
+		return accountability.SupportSettings{}, accountability.Errorf(accountability.EINVALID, "Please choose the support channel.")
 	}
 	secs := int64(st.NudgeAfter / time.Second)
 	if secs < 1 {
-		return SupportSettings{}, accountability.Errorf(accountability.EINVALID, "The nudge delay must be positive, for example 24 hours.")
+		return accountability.SupportSettings{}, accountability.Errorf(accountability.EINVALID, "The nudge delay must be positive, for example 24 hours.")
 	}
-	var out SupportSettings
+	var out accountability.SupportSettings
 	err := acctTx(ctx, s.db, "support channel", func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO guilds (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING`, st.GuildID); err != nil {
 			return err
@@ -55,7 +47,7 @@ func (s *SupportStore) SetSettings(ctx context.Context, st SupportSettings) (Sup
 			st.GuildID, st.ChannelID, secs, s.now()), &out)
 	})
 	if err != nil {
-		return SupportSettings{}, fmt.Errorf("set support channel of guild %s: %w", st.GuildID, err)
+		return accountability.SupportSettings{}, fmt.Errorf("set support channel of guild %s: %w", st.GuildID, err)
 	}
 	return out, nil
 }
@@ -64,17 +56,17 @@ func (s *SupportStore) SetSettings(ctx context.Context, st SupportSettings) (Sup
 //
 // Errors: ENOTFOUND when the guild has none; EUNAVAILABLE while Postgres
 // restarts.
-func (s *SupportStore) Settings(ctx context.Context, guildID string) (SupportSettings, error) {
-	var out SupportSettings
+func (s *SupportStore) Settings(ctx context.Context, guildID string) (accountability.SupportSettings, error) {
+	var out accountability.SupportSettings
 	err := s.scanSettings(s.db.QueryRowxContext(ctx, `
 		SELECT guild_id, channel_id, extract(epoch FROM nudge_after)::bigint FROM support_settings WHERE guild_id = $1`, guildID), &out)
 	if err != nil {
-		return SupportSettings{}, fmt.Errorf("support channel of guild %s: %w", guildID, translateAcct(err, "support channel"))
+		return accountability.SupportSettings{}, fmt.Errorf("support channel of guild %s: %w", guildID, translateAcct(err, "support channel"))
 	}
 	return out, nil
 }
 
-func (s *SupportStore) scanSettings(row *sqlx.Row, out *SupportSettings) error {
+func (s *SupportStore) scanSettings(row *sqlx.Row, out *accountability.SupportSettings) error {
 	var secs int64
 	if err := row.Scan(&out.GuildID, &out.ChannelID, &secs); err != nil {
 		return err

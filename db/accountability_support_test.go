@@ -26,21 +26,21 @@ func TestSupportSettings(t *testing.T) {
 
 	_, err := st.Settings(ctx, "g1")
 	wantAcct(t, err, accountability.ENOTFOUND)
-	if _, err := st.SetSettings(ctx, db.SupportSettings{GuildID: "g1", ChannelID: "help", NudgeAfter: 24 * time.Hour}); err != nil {
+	if _, err := st.SetSettings(ctx, accountability.SupportSettings{GuildID: "g1", ChannelID: "help", NudgeAfter: 24 * time.Hour}); err != nil {
 		t.Fatal(err)
 	}
 	// Setup again replaces the guild's one support channel.
-	got, err := st.SetSettings(ctx, db.SupportSettings{GuildID: "g1", ChannelID: "ask", NudgeAfter: 90 * time.Minute})
+	got, err := st.SetSettings(ctx, accountability.SupportSettings{GuildID: "g1", ChannelID: "ask", NudgeAfter: 90 * time.Minute})
 	if err != nil || got.ChannelID != "ask" || got.NudgeAfter != 90*time.Minute {
 		t.Fatalf("SetSettings = %+v, %v", got, err)
 	}
 	got, err = st.Settings(ctx, "g1")
-	if err != nil || got != (db.SupportSettings{GuildID: "g1", ChannelID: "ask", NudgeAfter: 90 * time.Minute}) {
+	if err != nil || got != (accountability.SupportSettings{GuildID: "g1", ChannelID: "ask", NudgeAfter: 90 * time.Minute}) {
 		t.Fatalf("Settings = %+v, %v", got, err)
 	}
-	_, err = st.SetSettings(ctx, db.SupportSettings{GuildID: "g2", ChannelID: "ask", NudgeAfter: time.Hour})
+	_, err = st.SetSettings(ctx, accountability.SupportSettings{GuildID: "g2", ChannelID: "ask", NudgeAfter: time.Hour})
 	wantAcct(t, err, accountability.ECONFLICT) // g1's channel
-	_, err = st.SetSettings(ctx, db.SupportSettings{GuildID: "g1", ChannelID: "ask"})
+	_, err = st.SetSettings(ctx, accountability.SupportSettings{GuildID: "g1", ChannelID: "ask"})
 	wantAcct(t, err, accountability.EINVALID)
 }
 
@@ -108,7 +108,7 @@ func TestDueNudgesClaimEachThreadOnceAcrossProcesses(t *testing.T) {
 	now := fixedClock(d)
 	st := db.NewSupportStore(d)
 	ctx := testContext(t)
-	if _, err := st.SetSettings(ctx, db.SupportSettings{GuildID: "g1", ChannelID: "help", NudgeAfter: 2 * time.Hour}); err != nil {
+	if _, err := st.SetSettings(ctx, accountability.SupportSettings{GuildID: "g1", ChannelID: "help", NudgeAfter: 2 * time.Hour}); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 10 {
