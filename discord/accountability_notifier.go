@@ -90,9 +90,13 @@ func (n *AccountabilityNotifier) call(ctx context.Context, doing, perm string, r
 // channelType returns the type of a guild channel, from the session's State
 // when it holds the channel, else from Discord.
 func (n *AccountabilityNotifier) channelType(ctx context.Context, channelID string) (discordgo.ChannelType, error) {
-	if n.s.StateEnabled && n.s.State != nil {
-		if ch, err := n.s.State.Channel(channelID); err == nil {
-			return ch.Type, nil
+	if st := n.s.State; n.s.StateEnabled && st != nil {
+		if ch, err := st.Channel(channelID); err == nil {
+			// The State updates its channels in place under its lock.
+			st.RLock()
+			kind := ch.Type
+			st.RUnlock()
+			return kind, nil
 		}
 	}
 	var ch *discordgo.Channel

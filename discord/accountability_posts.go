@@ -98,16 +98,19 @@ func (n *AccountabilityNotifier) send(ctx context.Context, channelID string, msg
 // session's State (no request: the embed's mention names them anyway when
 // the State does not know them).
 func (n *AccountabilityNotifier) author(guildID, userID string) *discordgo.MessageEmbedAuthor {
-	if !n.s.StateEnabled || n.s.State == nil {
+	st := n.s.State
+	if !n.s.StateEnabled || st == nil {
 		return nil
 	}
-	m, err := n.s.State.Member(guildID, userID)
-	if err != nil || m.User == nil {
+	m, err := st.Member(guildID, userID)
+	if err != nil {
 		return nil
 	}
-	name := m.DisplayName()
-	if name == "" {
+	// The State updates its members in place under its lock.
+	st.RLock()
+	defer st.RUnlock()
+	if m.User == nil || m.DisplayName() == "" {
 		return nil
 	}
-	return &discordgo.MessageEmbedAuthor{Name: name, IconURL: m.AvatarURL("64")}
+	return &discordgo.MessageEmbedAuthor{Name: m.DisplayName(), IconURL: m.AvatarURL("64")}
 }

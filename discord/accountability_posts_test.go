@@ -36,6 +36,7 @@ func testCheckin(env *notifierEnv, d accountability.Date, done string) accountab
 }
 
 func TestPostPromptCarriesTheCheckinButton(t *testing.T) {
+	t.Parallel()
 	env := newNotifierEnv(t)
 	ch := accountability.ChannelSettings{GuildID: env.seed.GuildID, ChannelID: env.seed.TextChannelID, Cadence: accountability.Daily}
 	id, err := env.n.PostPrompt(context.Background(), accountability.PromptPost{Channel: ch, Date: testDate(t)})
@@ -55,6 +56,7 @@ func TestPostPromptCarriesTheCheckinButton(t *testing.T) {
 }
 
 func TestCheckinIsPostedThenEditedInPlace(t *testing.T) {
+	t.Parallel()
 	env := newNotifierEnv(t)
 	ctx := context.Background()
 	post := testCheckin(env, testDate(t), "shipped the login page")
@@ -94,6 +96,7 @@ func TestCheckinIsPostedThenEditedInPlace(t *testing.T) {
 }
 
 func TestEditOfDeletedCheckinIsNotFound(t *testing.T) {
+	t.Parallel()
 	env := newNotifierEnv(t)
 	ctx := context.Background()
 	post := testCheckin(env, testDate(t), "first")
@@ -111,6 +114,7 @@ func TestEditOfDeletedCheckinIsNotFound(t *testing.T) {
 }
 
 func TestReminderGoesByDM(t *testing.T) {
+	t.Parallel()
 	env := newNotifierEnv(t)
 	user := env.seed.MemberIDs[1]
 	n := accountability.ReminderNotice{GuildID: env.seed.GuildID, UserID: user, ChannelID: env.seed.TextChannelID, Date: testDate(t)}
@@ -134,6 +138,7 @@ func TestReminderGoesByDM(t *testing.T) {
 // The emulator always accepts DMs, so the stub answers the DM post the way
 // Discord does for a member whose DMs are closed: 403, code 50007.
 func TestReminderFallsBackToMentionWhenDMsAreClosed(t *testing.T) {
+	t.Parallel()
 	env := newNotifierEnv(t)
 	user, other := env.seed.MemberIDs[1], env.seed.MemberIDs[2]
 	env.stub.setAnswer(func(method, path string) (int, string, bool) {
@@ -174,6 +179,7 @@ func TestReminderFallsBackToMentionWhenDMsAreClosed(t *testing.T) {
 }
 
 func TestDigestAttachesTheChart(t *testing.T) {
+	t.Parallel()
 	env := newNotifierEnv(t)
 	png := []byte("\x89PNG\r\n\x1a\n fake chart bytes")
 	week := testDate(t).ISOWeek()
@@ -210,6 +216,7 @@ func TestDigestAttachesTheChart(t *testing.T) {
 }
 
 func TestMissingPermissionIsForbiddenNamingIt(t *testing.T) {
+	t.Parallel()
 	// @everyone lets every member post, the bot too; deny the bot's role
 	// Send Messages in the channel, as a locked-down server would.
 	env := newNotifierEnv(t)
@@ -231,6 +238,7 @@ func TestMissingPermissionIsForbiddenNamingIt(t *testing.T) {
 }
 
 func TestDigestWithoutAttachFilesIsForbidden(t *testing.T) {
+	t.Parallel()
 	env := newNotifierEnv(t, discordtest.WithoutBotPermission(discordgo.PermissionAttachFiles))
 	if err := env.s.ChannelPermissionSet(env.seed.TextChannelID, env.seed.GuildID, discordgo.PermissionOverwriteTypeRole,
 		0, discordgo.PermissionAttachFiles); err != nil {
@@ -244,6 +252,7 @@ func TestDigestWithoutAttachFilesIsForbidden(t *testing.T) {
 }
 
 func TestUnknownChannelIsNotFound(t *testing.T) {
+	t.Parallel()
 	env := newNotifierEnv(t)
 	ch := accountability.ChannelSettings{GuildID: env.seed.GuildID, ChannelID: "1", Cadence: accountability.Daily}
 	_, err := env.n.PostPrompt(context.Background(), accountability.PromptPost{Channel: ch, Date: testDate(t)})
