@@ -29,72 +29,20 @@ func NewReminderStore(d *DB) *ReminderStore { return &ReminderStore{db: d.DB, no
 
 // Set stores the member's reminder settings and schedules the next reminder
 // from now with accountability.NextReminder under the channel's cadence
-// (nothing is scheduled when Enabled is false). Call it again when the
-// member's zone changes. It returns the reminder as stored: a channel or
-// zone left empty keeps the one stored before.
+// (nothing is scheduled when Enabled is false). It returns the reminder as
+// stored: a channel or zone left empty keeps the one stored before.
 //
 // Errors: EINVALID for a bad time or, when enabled, a missing channel or
-// zone; ENOTFOUND
-// when the channel is not an accountability channel of the guild;
-// EUNAVAILABLE while Postgres restarts.
+// zone; ENOTFOUND when the channel is not an accountability channel of the
+// guild; EUNAVAILABLE while Postgres restarts.
 func (s *ReminderStore) Set(ctx context.Context, r accountability.ReminderSettings) (accountability.Reminder, error) {
-	if err := r.At.Validate(); err != nil {
-		return accountability.Reminder{}, err
+	if err := validateReminder(r); err != nil {
+		return accountability.Reminder{}, err // bad input is the member's to fix, even while Postgres restarts
 	}
-	if r.GuildID == "" || r.UserID == "" {
-		return accountability.Reminder{}, accountability.Errorf(accountability.EINVALID, "Reminders only work inside a server.")
-	}
-	if r.Enabled && (r.ChannelID == "" || r.Zone == nil) {
-		return accountability.Reminder{}, accountability.Errorf(accountability.EINVALID, "To get reminders, set your time zone and pick an accountability channel.")
-	}
-	now := s.now()
 	var out accountability.Reminder
-	err := acctTx(ctx, s.db, "reminder", func(tx *sqlx.Tx) error {
-		var next sql.NullTime
-		if r.Enabled {
-			var cadence string
-			err := tx.GetContext(ctx, &cadence, `SELECT cadence FROM accountability_channels WHERE guild_id = $1 AND channel_id = $2`, r.GuildID, r.ChannelID)
-			if errors.Is(err, sql.ErrNoRows) {
-				return accountability.Errorf(accountability.ENOTFOUND, "That channel is not set up for check-ins: pick an accountability channel.")
-			} else if err != nil {
-				return err
-			}
-			next = sql.NullTime{Time: accountability.NextReminder(now, r.Zone, r.At, accountability.Cadence(cadence)), Valid: true}
-			next.Valid = !next.Time.IsZero()
-		}
-		if err := ensureAcctMember(ctx, tx, r.GuildID, r.UserID); err != nil {
-			return err
-		}
-		var zone sql.NullString
-		if r.Zone != nil {
-			zone = sql.NullString{String: r.Zone.String(), Valid: true}
-		}
-		var stored struct {
-			ChannelID sql.NullString `db:"channel_id"`
-			TimeZone  sql.NullString `db:"time_zone"`
-			Last      acctDate       `db:"last_reminded_on"`
-		}
-		err := tx.GetContext(ctx, &stored, `
-			INSERT INTO member_reminders (guild_id, user_id, enabled, remind_at, channel_id, time_zone, next_reminder_at, updated_at)
-			VALUES ($1, $2, $3, $4::time, $5, $6, $7, $8)
-			ON CONFLICT (guild_id, user_id) DO UPDATE SET
-			    enabled = EXCLUDED.enabled, remind_at = EXCLUDED.remind_at,
-			    channel_id = COALESCE(EXCLUDED.channel_id, member_reminders.channel_id),
-			    time_zone = COALESCE(EXCLUDED.time_zone, member_reminders.time_zone),
-			    next_reminder_at = EXCLUDED.next_reminder_at, claimed_due_at = NULL, updated_at = EXCLUDED.updated_at
-			RETURNING channel_id, time_zone, last_reminded_on`,
-			r.GuildID, r.UserID, r.Enabled, r.At.String(), acctNullText(r.ChannelID), zone, next, now)
-		if err != nil {
-			return err
-		}
-		// Report what is stored: turning reminders off without a channel
-		// or zone keeps the ones set before.
-		r.ChannelID = stored.ChannelID.String
-		if r.Zone == nil && stored.TimeZone.Valid {
-			r.Zone = acctZoneOrUTC(stored.TimeZone)
-		}
-		out = accountability.Reminder{ReminderSettings: r, NextAt: acctUTC(next), LastRemindedOn: stored.Last.date()}
-		return nil
+	err := acctTx(ctx, s.db, "reminder", func(tx *sqlx.Tx) (err error) {
+		out, err = storeReminder(ctx, tx, r, s.now())
+		return err
 	})
 	if err != nil {
 		return accountability.Reminder{}, fmt.Errorf("set reminder of %s: %w", r.UserID, err)
@@ -103,8 +51,9 @@ func (s *ReminderStore) Set(ctx context.Context, r accountability.ReminderSettin
 }
 
 // SetZone moves the member's reminder to a new zone (after /timezone set),
-// keeping its local time, and reschedules it from now. It returns the stored
-// reminder.
+// keeping its local time, and reschedules it from now, in one transaction
+// so a /remind at the same moment is not overwritten with stale settings.
+// It returns the stored reminder.
 //
 // Errors: ENOTFOUND when the member never set a reminder; EINVALID for a
 // nil zone; EUNAVAILABLE while Postgres restarts.
@@ -112,12 +61,89 @@ func (s *ReminderStore) SetZone(ctx context.Context, key accountability.Reminder
 	if zone == nil {
 		return accountability.Reminder{}, accountability.Errorf(accountability.EINVALID, "Please give a time zone.")
 	}
-	r, err := s.Get(ctx, key)
+	var out accountability.Reminder
+	err := acctTx(ctx, s.db, "reminder", func(tx *sqlx.Tx) error {
+		var row reminderRow
+		if err := tx.GetContext(ctx, &row, selectReminder+` FOR UPDATE`, key.GuildID, key.UserID); err != nil {
+			return err
+		}
+		current, err := row.reminder()
+		if err != nil {
+			return err
+		}
+		current.Zone = zone
+		out, err = storeReminder(ctx, tx, current.ReminderSettings, s.now())
+		return err
+	})
+	if err != nil {
+		return accountability.Reminder{}, fmt.Errorf("move reminder of %s to %s: %w", key.UserID, zone, err)
+	}
+	return out, nil
+}
+
+// validateReminder rejects settings no reminder can be stored with.
+func validateReminder(r accountability.ReminderSettings) error {
+	if err := r.At.Validate(); err != nil {
+		return err
+	}
+	if r.GuildID == "" || r.UserID == "" {
+		return accountability.Errorf(accountability.EINVALID, "Reminders only work inside a server.")
+	}
+	if r.Enabled && (r.ChannelID == "" || r.Zone == nil) {
+		return accountability.Errorf(accountability.EINVALID, "To get reminders, set your time zone and pick an accountability channel.")
+	}
+	return nil
+}
+
+// storeReminder is Set within tx.
+func storeReminder(ctx context.Context, tx *sqlx.Tx, r accountability.ReminderSettings, now time.Time) (accountability.Reminder, error) {
+	if err := validateReminder(r); err != nil {
+		return accountability.Reminder{}, err
+	}
+	var next sql.NullTime
+	if r.Enabled {
+		var cadence string
+		err := tx.GetContext(ctx, &cadence, `SELECT cadence FROM accountability_channels WHERE guild_id = $1 AND channel_id = $2`, r.GuildID, r.ChannelID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return accountability.Reminder{}, accountability.Errorf(accountability.ENOTFOUND, "That channel is not set up for check-ins: pick an accountability channel.")
+		} else if err != nil {
+			return accountability.Reminder{}, err
+		}
+		next = sql.NullTime{Time: accountability.NextReminder(now, r.Zone, r.At, accountability.Cadence(cadence)), Valid: true}
+		next.Valid = !next.Time.IsZero()
+	}
+	if err := ensureAcctMember(ctx, tx, r.GuildID, r.UserID); err != nil {
+		return accountability.Reminder{}, err
+	}
+	var zone sql.NullString
+	if r.Zone != nil {
+		zone = sql.NullString{String: r.Zone.String(), Valid: true}
+	}
+	var stored struct {
+		ChannelID sql.NullString `db:"channel_id"`
+		TimeZone  sql.NullString `db:"time_zone"`
+		Last      acctDate       `db:"last_reminded_on"`
+	}
+	err := tx.GetContext(ctx, &stored, `
+		INSERT INTO member_reminders (guild_id, user_id, enabled, remind_at, channel_id, time_zone, next_reminder_at, updated_at)
+		VALUES ($1, $2, $3, $4::time, $5, $6, $7, $8)
+		ON CONFLICT (guild_id, user_id) DO UPDATE SET
+		    enabled = EXCLUDED.enabled, remind_at = EXCLUDED.remind_at,
+		    channel_id = COALESCE(EXCLUDED.channel_id, member_reminders.channel_id),
+		    time_zone = COALESCE(EXCLUDED.time_zone, member_reminders.time_zone),
+		    next_reminder_at = EXCLUDED.next_reminder_at, claimed_due_at = NULL, updated_at = EXCLUDED.updated_at
+		RETURNING channel_id, time_zone, last_reminded_on`,
+		r.GuildID, r.UserID, r.Enabled, r.At.String(), acctNullText(r.ChannelID), zone, next, now)
 	if err != nil {
 		return accountability.Reminder{}, err
 	}
-	r.Zone = zone
-	return s.Set(ctx, r.ReminderSettings)
+	// Report what is stored: turning reminders off without a channel or
+	// zone keeps the ones set before.
+	r.ChannelID = stored.ChannelID.String
+	if r.Zone == nil && stored.TimeZone.Valid {
+		r.Zone = acctZoneOrUTC(stored.TimeZone)
+	}
+	return accountability.Reminder{ReminderSettings: r, NextAt: acctUTC(next), LastRemindedOn: stored.Last.date()}, nil
 }
 
 // reminderRow is member_reminders' shape, with the channel's cadence.
@@ -159,17 +185,26 @@ func (c zoneCache) load(name sql.NullString) *time.Location {
 // Errors: ENOTFOUND when the member never set one; EUNAVAILABLE while
 // Postgres restarts.
 func (s *ReminderStore) Get(ctx context.Context, key accountability.ReminderKey) (accountability.Reminder, error) {
-	var r reminderRow
-	err := s.db.GetContext(ctx, &r, `
-		SELECT guild_id, user_id, channel_id, enabled, to_char(remind_at, 'HH24:MI') AS remind_at,
-		       time_zone, next_reminder_at, last_reminded_on
-		FROM member_reminders WHERE guild_id = $1 AND user_id = $2`, key.GuildID, key.UserID)
+	var row reminderRow
+	err := s.db.GetContext(ctx, &row, selectReminder, key.GuildID, key.UserID)
 	if err != nil {
 		return accountability.Reminder{}, fmt.Errorf("get reminder of %s: %w", key.UserID, translateAcct(err, "reminder"))
 	}
+	return row.reminder()
+}
+
+// selectReminder reads one member's reminderRow.
+const selectReminder = `
+	SELECT guild_id, user_id, channel_id, enabled, to_char(remind_at, 'HH24:MI') AS remind_at,
+	       time_zone, next_reminder_at, last_reminded_on
+	FROM member_reminders WHERE guild_id = $1 AND user_id = $2`
+
+// reminder rebuilds the domain value; a stored time the domain rejects is
+// an internal error, not a panic.
+func (r reminderRow) reminder() (accountability.Reminder, error) {
 	at, err := accountability.ParseLocalTime(r.RemindAt)
 	if err != nil {
-		return accountability.Reminder{}, fmt.Errorf("reminder of %s: stored time %q: %s", key.UserID, r.RemindAt, accountability.ErrorMessage(err))
+		return accountability.Reminder{}, fmt.Errorf("reminder of %s: stored time %q: %s", r.UserID, r.RemindAt, accountability.ErrorMessage(err))
 	}
 	var zone *time.Location
 	if r.TimeZone.Valid {

@@ -10,8 +10,9 @@ import (
 	"github.com/roundtable-bot/roundtable/accountability"
 )
 
-// MemberZoneStore keeps each member's IANA zone in the members table, the
-// column workshop reminders read too, so /timezone set serves both.
+// MemberZoneStore keeps each member's IANA zone in members.time_zone, the
+// column MemberStore.SetTimeZone writes for workshops too: a member has one
+// zone per guild, whichever feature set it.
 type MemberZoneStore struct {
 	db  *sqlx.DB
 	now func() time.Time
