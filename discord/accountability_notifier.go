@@ -34,6 +34,7 @@ type AccountabilityNotifier struct {
 	opts AccountabilityNotifierOptions
 	log  *slog.Logger
 	pace *pacer
+	dms  dmChannels
 }
 
 // AccountabilityNotifierOptions configure an AccountabilityNotifier.
@@ -41,8 +42,8 @@ type AccountabilityNotifierOptions struct {
 	Logger *slog.Logger
 	// GlobalLimit is this notifier's share of Discord's per-bot limit on
 	// all requests (50 per second); DefaultNotifierGlobalLimit when zero.
-	// The workshop effector takes 45 of the 50 by default, so the
-	// notifier's default keeps the two together under Discord's limit.
+	// A reminder is one request once the member's DM channel is known
+	// (two the first time), so the default sends about 10 a second.
 	GlobalLimit RateLimit
 	// ThreadArchiveAfter is how long a quiet support thread stays open
 	// before Discord archives it: 60, 1440, 4320 or 10080 minutes (default
@@ -50,9 +51,11 @@ type AccountabilityNotifierOptions struct {
 	ThreadArchiveAfter time.Duration
 }
 
-// DefaultNotifierGlobalLimit leaves the workshop effector its 45 requests
-// per second: reminders and digests are never urgent to the second.
-var DefaultNotifierGlobalLimit = RateLimit{5, time.Second}
+// DefaultNotifierGlobalLimit leaves the workshop effector most of
+// Discord's 50 requests per second: reminders and digests are never urgent
+// to the second. Should both burst at once, discordgo waits out Discord's
+// global 429 and retries.
+var DefaultNotifierGlobalLimit = RateLimit{10, time.Second}
 
 // defaultThreadArchive is a week, in Discord's minutes.
 const defaultThreadArchive = 7 * 24 * time.Hour

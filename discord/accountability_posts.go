@@ -52,22 +52,6 @@ func (n *AccountabilityNotifier) SendReminder(ctx context.Context, r accountabil
 	return accountability.DeliveredByMention, nil
 }
 
-// sendDM opens (or finds) the bot's DM channel with userID and posts text
-// there, pinging nobody.
-func (n *AccountabilityNotifier) sendDM(ctx context.Context, userID, text string) error {
-	var dm *discordgo.Channel
-	err := n.call(ctx, "open a direct message", "Send Messages", func(opt discordgo.RequestOption) error {
-		var err error
-		dm, err = n.s.UserChannelCreate(userID, opt)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	_, err = n.send(ctx, dm.ID, &discordgo.MessageSend{Content: text, AllowedMentions: onlyUsers()}, "send a direct message", "Send Messages")
-	return err
-}
-
 // PostDigest posts the weekly digest, pinging nobody, with the
 // participation chart attached when there is one.
 func (n *AccountabilityNotifier) PostDigest(ctx context.Context, p accountability.DigestPost) (string, error) {

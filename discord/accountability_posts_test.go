@@ -260,3 +260,30 @@ func TestUnknownChannelIsNotFound(t *testing.T) {
 		t.Fatalf("PostPrompt in a deleted channel: %v (code %q), want ENOTFOUND", err, code)
 	}
 }
+
+// A remembered DM channel Discord no longer knows is opened anew, and the
+// reminder still goes by DM.
+func TestReminderReopensAForgottenDMChannel(t *testing.T) {
+	t.Parallel()
+	env := newNotifierEnv(t)
+	user := env.seed.MemberIDs[0]
+	n := accountability.ReminderNotice{GuildID: env.seed.GuildID, UserID: user, ChannelID: env.seed.TextChannelID, Date: testDate(t)}
+	if via, err := env.n.SendReminder(context.Background(), n); err != nil || via != accountability.DeliveredByDM {
+		t.Fatalf("first reminder = %q, %v", via, err)
+	}
+	dm := env.e.DMChannel(user)
+	refused := false
+	env.stub.setAnswer(func(method, path string) (int, string, bool) {
+		if !refused && method == "POST" && path == "/channels/"+dm+"/messages" {
+			refused = true
+			return 404, `{"message": "Unknown Channel", "code": 10003}`, true
+		}
+		return 0, "", false
+	})
+	if via, err := env.n.SendReminder(context.Background(), n); err != nil || via != accountability.DeliveredByDM {
+		t.Fatalf("reminder after the DM channel was lost = %q, %v; want dm", via, err)
+	}
+	if !refused || len(env.e.Messages(dm)) != 2 {
+		t.Errorf("refused %v, DM holds %d messages; want the lost channel tried, then both reminders delivered", refused, len(env.e.Messages(dm)))
+	}
+}
