@@ -44,7 +44,7 @@ type command struct {
 }
 
 func subcommands() []command {
-	return []command{runCommand, migrateCommand, curriculumCommand, emulatorCommand, exportCommand, versionCommand}
+	return []command{runCommand, migrateCommand, curriculumCommand, rehearseCommand, emulatorCommand, exportCommand, versionCommand}
 }
 
 // exitError carries a specific exit status through the error chain: 2 means
