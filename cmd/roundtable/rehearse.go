@@ -188,11 +188,11 @@ func (r *rehearsal) run(ctx context.Context, lib *workshop.Library, out io.Write
 
 // playedWorkshop is what playWorkshop leaves for the report.
 type playedWorkshop struct {
-	cast   *cast
-	runID  int64
-	begun  time.Time // when the host ran /workshop begin
-	ended  time.Time // when the run was over and its rooms gone
-	log    *rehearsalLog
+	cast  *cast
+	runID int64
+	begun time.Time // when the host ran /workshop begin
+	ended time.Time // when the run was over and its rooms gone
+	log   *rehearsalLog
 }
 
 // playWorkshop has the host start curriculum, n participants join, the

@@ -109,4 +109,3 @@ func TestRehearseRefusesBadUsage(t *testing.T) {
 		t.Errorf("-help: exit %d:\n%s", code, out)
 	}
 }
-
