@@ -139,3 +139,53 @@ func TestRealInteractionDeadline(t *testing.T) {
 		t.Fatal("interaction not recorded as failed")
 	}
 }
+
+
+// A modal answer carries no message; the control API must still describe
+// it (it used to panic marshalling the missing message).
+func TestControlAPIDescribesAModalAnswer(t *testing.T) {
+	t.Parallel()
+	e, err := discordtest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Start(l)
+	t.Cleanup(func() { _ = e.Close() })
+	seed := e.Seed()
+	s := e.Session(t)
+	if _, err := s.ApplicationCommandBulkOverwrite(seed.ApplicationID, seed.GuildID, []*discordgo.ApplicationCommand{pingCommand}); err != nil {
+		t.Fatal(err)
+	}
+	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		_ = s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal,
+			Data: &discordgo.InteractionResponseData{CustomID: "form", Title: "Form", Components: []discordgo.MessageComponent{
+				discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+					discordgo.TextInput{CustomID: "idea", Label: "Idea", Style: discordgo.TextInputShort}}}}}})
+	})
+	inter, err := e.Members()[0].RunCommand("ping", map[string]any{"word": "hi"}, seed.TextChannelID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inter.WaitResponse(t, 5*time.Second)
+	resp, err := http.Get("http://" + l.Addr().String() + "/_emulator/interactions/" + inter.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got struct {
+		Response struct {
+			Type  int `json:"type"`
+			Modal struct{ CustomID string }
+		} `json:"response"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %s, %v", resp.Status, err)
+	}
+	if got.Response.Type != 9 || got.Response.Modal.CustomID != "form" {
+		t.Fatalf("response = %+v", got.Response)
+	}
+}

@@ -14,6 +14,9 @@ import (
 type wireMessage struct{ m *discordgo.Message }
 
 func (w wireMessage) MarshalJSON() ([]byte, error) {
+	if w.m == nil {
+		return []byte("null"), nil // e.g. a modal answer has no message
+	}
 	b, err := json.Marshal(w.m)
 	if err != nil {
 		return nil, err
