@@ -95,6 +95,11 @@ func runBot(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) erro
 		session.Close()
 		return err
 	}
+	if _, err := startAccountability(ctx, d.DB, session, registry, router, timers, log); err != nil {
+		workshops.Close()
+		session.Close()
+		return err
+	}
 	worker := startTimerWorker(ctx, d.DB, timers, log)
 	// Shut down in the order work flows: no new events, then the handlers
 	// in flight finish, then the timer worker and the effector stop; the
