@@ -140,7 +140,6 @@ func TestRealInteractionDeadline(t *testing.T) {
 	}
 }
 
-
 // A modal answer carries no message; the control API must still describe
 // it (it used to panic marshalling the missing message).
 func TestControlAPIDescribesAModalAnswer(t *testing.T) {
