@@ -30,6 +30,9 @@ type liveAccountability struct {
 	svc    *accountability.Service
 	timers *db.TimerStore
 	log    *slog.Logger
+	// now is the clock of the sweep and the Service: time.Now in the bot,
+	// a chosen instant in tests that run the sweep across days and DST.
+	now func() time.Time
 }
 
 // startAccountability wires the service over the Postgres stores and the
@@ -37,6 +40,12 @@ type liveAccountability struct {
 // of support threads, and arms the minute sweep.
 func startAccountability(ctx context.Context, d *db.DB, s *discord.Session,
 	reg *commands.Registry, router *commands.Router, timers timerDispatch, log *slog.Logger) (*liveAccountability, error) {
+	return startAccountabilityAt(ctx, d, s, reg, router, timers, log, time.Now)
+}
+
+// startAccountabilityAt is startAccountability on the clock now.
+func startAccountabilityAt(ctx context.Context, d *db.DB, s *discord.Session,
+	reg *commands.Registry, router *commands.Router, timers timerDispatch, log *slog.Logger, now func() time.Time) (*liveAccountability, error) {
 	svc := &accountability.Service{
 		Channels:    db.NewAccountabilityChannelStore(d),
 		Checkins:    db.NewCheckinStore(d),
@@ -47,6 +56,7 @@ func startAccountability(ctx context.Context, d *db.DB, s *discord.Session,
 		Digests:     db.NewDigestStore(d),
 		Notifier:    discord.NewAccountabilityNotifier(s.Session, discord.AccountabilityNotifierOptions{Logger: log}),
 		DigestChart: chart.ParticipationPNG,
+		Now:         now,
 		Log:         log,
 	}
 	cmds, err := commands.NewAccountability(commands.AccountabilityDeps{Service: svc, Logger: log})
@@ -55,7 +65,7 @@ func startAccountability(ctx context.Context, d *db.DB, s *discord.Session,
 	}
 	cmds.Register(reg, router)
 
-	la := &liveAccountability{svc: svc, timers: db.NewTimerStore(d), log: log}
+	la := &liveAccountability{svc: svc, timers: db.NewTimerStore(d), log: log, now: now}
 	timers[sweepTimerKind] = la.sweep
 	// A support thread is answered when someone other than the asker first
 	// writes in it: the author and channel of MESSAGE_CREATE are enough, no
@@ -72,7 +82,7 @@ func startAccountability(ctx context.Context, d *db.DB, s *discord.Session,
 			log.Warn("watching a support thread", "channel", m.ChannelID, "err", err)
 		}
 	})
-	if err := la.arm(ctx, time.Now()); err != nil {
+	if err := la.arm(ctx, now()); err != nil {
 		return nil, err
 	}
 	return la, nil
@@ -82,7 +92,7 @@ func startAccountability(ctx context.Context, d *db.DB, s *discord.Session,
 // next minute. A job's failure is logged and retried at the next sweep (the
 // jobs claim their work exactly once, so nothing is done twice).
 func (la *liveAccountability) sweep(ctx context.Context, t db.Timer) error {
-	now := time.Now()
+	now := la.now()
 	jobs := []struct {
 		name string
 		run  func(context.Context, time.Time) (int, error)
