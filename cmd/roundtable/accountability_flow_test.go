@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/roundtable-bot/roundtable/commands"
 	"github.com/roundtable-bot/roundtable/db"
 	"github.com/roundtable-bot/roundtable/db/dbtest"
+	"github.com/roundtable-bot/roundtable/db/pgcluster"
 	"github.com/roundtable-bot/roundtable/discord"
 	"github.com/roundtable-bot/roundtable/discord/discordtest"
 )
@@ -414,3 +416,220 @@ func mustDate(t *testing.T, s string) accountability.Date {
 
 // newFlowDB is a fresh migrated database for one test.
 func newFlowDB(t *testing.T) *db.DB { return dbtest.New(t) }
+
+// supportThread reads a support thread as stored.
+func (b *flowBot) supportThread(t *testing.T, threadID string) accountability.Thread {
+	t.Helper()
+	th, err := db.NewSupportStore(b.d).Update(b.ctx, threadID, func(*accountability.Thread) (bool, error) { return false, nil })
+	if err != nil {
+		t.Fatalf("support thread %s: %v", threadID, err)
+	}
+	return th
+}
+
+// ask has m open a support question and returns its thread's ID.
+func (b *flowBot) ask(t *testing.T, m *discordtest.SimMember, supportID, topic string) string {
+	t.Helper()
+	threads := len(b.e.Threads(supportID))
+	wantPrivate(t, "/ask", b.run(t, m, "ask", map[string]any{"topic": topic, "details": "Tried the docs; still stuck."}, b.seed.TextChannelID),
+		"Your question is open in")
+	all := b.e.Threads(supportID)
+	if len(all) != threads+1 {
+		t.Fatalf("/ask opened %d threads, want 1", len(all)-threads)
+	}
+	return all[len(all)-1].ID
+}
+
+// A question answered by a peer and resolved with thanks, another left
+// unanswered and nudged exactly once, and /support stats that says so.
+func TestSupportThreadsFollowedToResolution(t *testing.T) {
+	b := newFlowBot(t, newFlowDB(t), utc(t, "2026-04-01 10:00"))
+	owner := b.e.Owner()
+	ana, ben, chitra := b.member(0), b.member(1), b.member(2)
+	support, err := b.s.GuildChannelCreate(b.seed.GuildID, "support", discordgo.ChannelTypeGuildText)
+	if err != nil {
+		t.Fatalf("create the support channel: %v", err)
+	}
+	wantPrivate(t, "support setup", b.run(t, owner, "support setup", map[string]any{"channel": support.ID, "nudge_after": 2}, b.seed.TextChannelID),
+		"2 hours")
+
+	// Ana asks; Ben answers half an hour later; the answer is noticed from
+	// MESSAGE_CREATE alone.
+	first := b.ask(t, ana, support.ID, "Postgres migrations fail on deploy")
+	if _, err := ana.Say(first, "Here is the log, in case it helps."); err != nil {
+		t.Fatalf("ana writes in her thread: %v", err)
+	}
+	b.clock.Set(t, utc(t, "2026-04-01 10:30"))
+	if _, err := ben.Say(first, "Run goose with the right DSN."); err != nil {
+		t.Fatalf("ben answers: %v", err)
+	}
+	deadline := time.Now().Add(answerWithin)
+	for b.supportThread(t, first).FirstAnswerBy != ben.UserID {
+		if time.Now().After(deadline) {
+			t.Fatalf("the thread was not marked answered by ben: %+v", b.supportThread(t, first))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if th := b.supportThread(t, first); th.State != accountability.Answered {
+		t.Fatalf("state after ben's answer: %q, want answered", th.State)
+	}
+
+	wantPrivate(t, "/resolve", b.run(t, ana, "resolve", map[string]any{"helper": ben.UserID}, first), "was thanked")
+	thanks := b.messagesWhere(first, func(m *discordgo.Message) bool {
+		return strings.Contains(m.Content, "Thank you <@"+ben.UserID+">")
+	})
+	if len(thanks) != 1 {
+		t.Fatalf("%d thanks to ben in the thread, want 1", len(thanks))
+	}
+	if th := b.supportThread(t, first); th.State != accountability.Resolved || th.HelperID != ben.UserID {
+		t.Fatalf("after /resolve: %+v", th)
+	}
+
+	// Chitra's question waits; after two hours one nudge, never a second.
+	b.clock.Set(t, utc(t, "2026-04-01 10:40"))
+	second := b.ask(t, chitra, support.ID, "How do I price a side project?")
+	nudges := func() int {
+		return len(b.messagesWhere(support.ID, func(m *discordgo.Message) bool { return strings.Contains(m.Content, "<#"+second+">") }))
+	}
+	for _, at := range []string{"2026-04-01 12:00", "2026-04-01 12:39"} {
+		b.sweepAt(t, utc(t, at))
+	}
+	if n := nudges(); n != 0 {
+		t.Fatalf("%d nudges before nudge_after", n)
+	}
+	for _, at := range []string{"2026-04-01 12:41", "2026-04-01 12:42", "2026-04-01 15:00", "2026-04-02 09:00"} {
+		b.sweepAt(t, utc(t, at))
+	}
+	if n := nudges(); n != 1 {
+		t.Fatalf("%d nudges for the unanswered question, want exactly 1", n)
+	}
+	if n := len(b.messagesWhere(support.ID, func(m *discordgo.Message) bool { return strings.Contains(m.Content, "<#"+first+">") })); n != 0 {
+		t.Fatalf("the answered question was nudged %d times", n)
+	}
+
+	stats := answerText(b.run(t, owner, "support stats", nil, b.seed.TextChannelID))
+	for _, want := range []string{"Open: 1", "Unanswered: 1, oldest waiting", "Median time to first answer: 30m (1 answered)",
+		"Top helpers: 1. <@" + ben.UserID + ">: 1"} {
+		if !strings.Contains(stats, want) {
+			t.Errorf("/support stats lacks %q:\n%s", want, stats)
+		}
+	}
+}
+
+// restartableDB is a migrated database on a private cluster the test can
+// stop and start again, for what a member sees while Postgres is down.
+type restartableDB struct {
+	d       *db.DB
+	dataDir string
+	cluster *pgcluster.Cluster
+}
+
+func newRestartableDB(t *testing.T) *restartableDB {
+	t.Helper()
+	if os.Getenv("TEST_DATABASE_URL") != "" {
+		t.Skip("needs a private cluster to stop; TEST_DATABASE_URL points at a server this test cannot stop")
+	}
+	r := &restartableDB{dataDir: t.TempDir()}
+	r.start(t)
+	t.Cleanup(func() {
+		if r.cluster != nil {
+			if err := r.cluster.Stop(context.Background()); err != nil {
+				t.Errorf("stop the cluster: %v", err)
+			}
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	d, err := db.Open(ctx, r.cluster.URL())
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if err := db.Migrate(ctx, d); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	r.d = d
+	return r
+}
+
+// start starts (or starts again) the cluster; the *db.DB reconnects on its
+// next use, since the socket path depends only on the data folder.
+func (r *restartableDB) start(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: r.dataDir, Ephemeral: true})
+	if err != nil {
+		t.Fatalf("start the cluster: %v", err)
+	}
+	r.cluster = c
+}
+
+// stop stops the cluster (pg_ctl stop -m fast: committed rows are kept).
+func (r *restartableDB) stop(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := r.cluster.Stop(ctx); err != nil {
+		t.Fatalf("stop the cluster: %v", err)
+	}
+	r.cluster = nil
+}
+
+// Bad input gets a clear private answer, and a check-in submitted while
+// Postgres is down tells the member to try again without losing any
+// check-in accepted before.
+func TestAccountabilityBadInputAndPostgresDown(t *testing.T) {
+	pg := newRestartableDB(t)
+	b := newFlowBot(t, pg.d, utc(t, "2026-03-02 08:00"))
+	owner, text := b.e.Owner(), b.seed.TextChannelID
+	ana, ben, chitra := b.member(0), b.member(1), b.member(2)
+	wantPrivate(t, "setup", b.run(t, owner, "accountability setup", map[string]any{"channel": text, "cadence": "daily",
+		"time": "09:00", "timezone": "Europe/Berlin"}, text), "")
+
+	wantPrivate(t, "unknown zone", b.run(t, ana, "timezone set", map[string]any{"zone": "Mars/Olympus_Mons"}, text),
+		`Unknown time zone "Mars/Olympus_Mons"`)
+	wantPrivate(t, "away in the past", b.run(t, ana, "away", map[string]any{"until": "2026-02-01"}, text),
+		"That date is in the past")
+
+	// Discord's client refuses a field over the max_length the bot's modal
+	// declares; a submit that bypasses it meets the Service's own limit.
+	opened, err := ana.RunCommand("checkin", nil, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	modal := b.answer(t, opened).Modal
+	if modal == nil {
+		t.Fatal("/checkin opened no modal")
+	}
+	overlong := strings.Repeat("x", accountability.MaxCheckinField+1)
+	if _, err := ana.SubmitModal(opened, modal.CustomID, checkinFields(overlong)); err == nil || !strings.Contains(err.Error(), "1000") {
+		t.Fatalf("the modal accepted %d characters (err %v); its max_length should be %d", len(overlong), err, accountability.MaxCheckinField)
+	}
+	forged := &memoryResponder{}
+	b.router.Dispatch(b.ctx, forged, b.s, modalSubmit(b.seed.GuildID, text, ana.UserID, checkinFields(overlong)))
+	if said, eph, ok := forged.answer(); !ok || !eph || !strings.Contains(said, "the limit is 1000") {
+		t.Fatalf("an overlong field: want a private answer naming the limit, got %q (ephemeral %v)", said, eph)
+	}
+	bad := checkinFields("fine")
+	bad["mood"] = "9"
+	wantPrivate(t, "mood out of range", b.submit(t, ana, opened, bad), "Mood must be a whole number from 1 to 5")
+
+	// Two check-ins accepted, then Postgres goes down under Chitra's submit.
+	wantPrivate(t, "ana", b.checkIn(t, ana, "first"), "Checked in")
+	wantPrivate(t, "ben", b.checkIn(t, ben, "second"), "Checked in")
+	opened, err = chitra.RunCommand("checkin", nil, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.answer(t, opened)
+	pg.stop(t)
+	wantPrivate(t, "check-in while Postgres is down", b.submit(t, chitra, opened, checkinFields("third")), "try again")
+	pg.start(t)
+
+	b.wantDays(t, ana.UserID, "2026-03-02")
+	b.wantDays(t, ben.UserID, "2026-03-02")
+	b.wantDays(t, chitra.UserID)
+	wantPrivate(t, "chitra again", b.checkIn(t, chitra, "third, again"), "Checked in")
+	b.wantDays(t, chitra.UserID, "2026-03-02")
+}
