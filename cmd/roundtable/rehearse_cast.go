@@ -182,7 +182,12 @@ func (c *cast) assemble(runID string) error {
 
 // messageWith finds the message in channel carrying a component customID.
 func (c *cast) messageWith(channel, customID string) (*discordgo.Message, bool) {
-	for _, m := range c.e.Messages(channel) {
+	return messageWithComponent(c.e.Messages(channel), customID)
+}
+
+// messageWithComponent finds the message carrying a component customID.
+func messageWithComponent(msgs []*discordgo.Message, customID string) (*discordgo.Message, bool) {
+	for _, m := range msgs {
 		if id, ok := customIDWithPrefix(m.Components, customID); ok && id == customID {
 			return m, true
 		}
