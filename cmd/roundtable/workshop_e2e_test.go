@@ -366,11 +366,11 @@ func TestWorkshopEndToEnd(t *testing.T) {
 		t.Errorf("workshop_runs row: %+v", row)
 	}
 	for query, want := range map[string]int{
-		`SELECT count(*) FROM participants WHERE run_id = $1 AND left_at IS NULL`: 7,
+		`SELECT count(*) FROM participants WHERE run_id = $1 AND left_at IS NULL`:  7,
 		`SELECT count(*) FROM run_groups WHERE run_id = $1 AND formed_at_step = 0`: 3,
-		`SELECT count(DISTINCT user_id) FROM group_members WHERE run_id = $1`:     7,
-		`SELECT count(*) FROM submissions WHERE run_id = $1`:                      1,
-		`SELECT count(*) FROM help_requests WHERE run_id = $1`:                    1,
+		`SELECT count(DISTINCT user_id) FROM group_members WHERE run_id = $1`:      7,
+		`SELECT count(*) FROM submissions WHERE run_id = $1`:                       1,
+		`SELECT count(*) FROM help_requests WHERE run_id = $1`:                     1,
 	} {
 		var n int
 		if err := x.d.GetContext(x.ctx, &n, query, runID); err != nil {
