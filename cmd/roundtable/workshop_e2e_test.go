@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -394,4 +395,107 @@ func groupOf(groups []workshop.Group, user string) int {
 		}
 	}
 	return 0
+}
+
+// The bot stops in the middle of a breakout and starts again on the same
+// database and Discord: the run carries on on its schedule (the round's
+// role swap, the next step), and nothing is posted or created twice.
+func TestWorkshopResumesAfterARestartMidBreakout(t *testing.T) {
+	const speed = 60 // the first breakout lasts 8 s: room for a restart inside it
+	x := newE2E(t, 4, speed, 500*time.Millisecond)
+	seed := x.people.seed
+	runID := x.open()
+
+	r := x.waitRun(runID, "the first breakout", 30*time.Second, func(r *workshop.Run) bool { return r.StepIndex >= 0 })
+	if r.StepIndex != 0 || r.Round != 0 {
+		t.Fatalf("the run is already at step %d round %d; the test needs the first round of the first breakout", r.StepIndex, r.Round)
+	}
+	groups := r.Formations[0].Groups
+	rooms := x.rooms(groups)
+	x.e.WaitFor(t, 30*time.Second, func(st *discordtest.State) bool {
+		for _, g := range groups {
+			n := 0
+			for _, m := range st.Messages(rooms[g.Number][0]) {
+				if strings.Contains(m.Content, "**Interview** · round 1 of 2") {
+					n++
+				}
+			}
+			if n < len(g.Members) {
+				return false
+			}
+		}
+		return true
+	})
+
+	x.stopBot()
+	if r := x.run(runID); r.StepIndex != 0 {
+		t.Fatalf("the breakout ended before the restart (step %d); the test proves nothing", r.StepIndex)
+	}
+	x.startBot()
+
+	// On schedule after the restart: the role swap, then the next step.
+	x.waitRun(runID, "the second breakout step", 30*time.Second, func(r *workshop.Run) bool { return r.StepIndex >= 1 })
+	x.e.WaitFor(t, 30*time.Second, func(st *discordtest.State) bool {
+		for _, g := range groups {
+			swapped, next := false, 0
+			for _, m := range st.Messages(rooms[g.Number][0]) {
+				swapped = swapped || strings.Contains(m.Content, "🔄 **Interview** · round 2 of 2")
+				if strings.Contains(m.Content, "**Dig deeper** · round 1 of 2") {
+					next++
+				}
+			}
+			if !swapped || next < len(g.Members) {
+				return false
+			}
+		}
+		return true
+	})
+	if _, err := x.people.command(x.people.host, "workshop end", nil, seed.TextChannelID); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForCleanEnd(x.ctx, x.d, x.e, runID, len(x.before), 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+
+	// Nothing twice: each room made once, each message posted once.
+	log := x.log()
+	created := map[string]int{}
+	for _, id := range slices.Sorted(maps.Keys(log.names)) {
+		if !slices.ContainsFunc(x.before, func(c *discordgo.Channel) bool { return c.ID == id }) {
+			created[log.names[id]]++
+		}
+	}
+	if want := 1 + 2*len(groups); len(created) != want {
+		t.Errorf("the bot made %d distinct rooms, want %d (a category and two rooms per group): %v", len(created), want, created)
+	}
+	for name, n := range created {
+		if n > 1 {
+			t.Errorf("room %q was made %d times", name, n)
+		}
+	}
+	seen := map[string]int{}
+	for _, p := range log.posts() {
+		seen[p.ChannelID+"\x00"+p.Content]++
+	}
+	for key, n := range seen {
+		if n > 1 {
+			channel, content, _ := strings.Cut(key, "\x00")
+			t.Errorf("posted %d times in %s: %q", n, channel, firstLine(content, 120))
+		}
+	}
+	for _, g := range groups {
+		n := 0
+		for _, p := range log.posts() {
+			if p.ChannelID == rooms[g.Number][0] && strings.Contains(p.Content, "**Interview** · round 1 of 2") {
+				n++
+			}
+		}
+		if n != len(g.Members) {
+			t.Errorf("%s's room got the first prompt %d times for %d members", g.Name, n, len(g.Members))
+		}
+	}
+	if r := x.run(runID); r.State != workshop.RunEnded {
+		t.Errorf("after /workshop end the run is %s", r.State)
+	}
+	x.checkRequests()
 }
