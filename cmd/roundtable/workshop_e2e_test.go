@@ -216,11 +216,13 @@ func (x *e2e) memberMoves() map[string][]string {
 // Postgres: the "Done when", checked on what Discord and the
 // database hold.
 func TestWorkshopEndToEnd(t *testing.T) {
-	// At 300x the last breakout's member moves (paced by the member-move
-	// limit) can finish just as its recall comes; the recall reads where
-	// members are from the gateway State, which may not have the move yet,
-	// and leaves them in the room (discord/workshop_moves.go, recall).
-	// 120x keeps the run under a minute with room to spare.
+	// At 300x the server's member-move limit (10 per 10 s) cannot keep up
+	// with four voice members moved in and out of breakouts seconds apart:
+	// recall moves wait for slots, the run ends meanwhile, and deleteRooms
+	// (discord/workshop_rooms.go) drops the queued recalls (forgetRun) and
+	// deletes the voice rooms without waiting for them, so members are
+	// disconnected instead of brought back. 120x stays within the limit
+	// and keeps the run under a minute.
 	const speed = 120
 	x := newE2E(t, 7, speed, time.Second)
 	host := x.people.host
