@@ -319,6 +319,7 @@ func (p *playedWorkshop) report(w io.Writer, e *discordtest.Emulator, c *worksho
 	printAPICalls(w, e.RateLimiter().Stats(), p.log.refusals())
 	fmt.Fprintln(w)
 	printChannelBudget(w, p.log)
+	printVoice(w, p.log, p.cast)
 	planned := time.Duration(float64(c.TotalDuration())/speed) + grace
 	took := p.ended.Sub(p.begun)
 	fmt.Fprintf(w, "Pace: planned %s at %s (with the rooms' grace), took %s.", offset(planned), speedText(speed), offset(took))

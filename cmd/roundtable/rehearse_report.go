@@ -253,3 +253,36 @@ func printChannelBudget(w io.Writer, l *rehearsalLog) {
 	fmt.Fprintf(w, "Channel budget: at most %d channels at once (%d before the run, up to %d for its rooms), of Discord's %d per server.\n",
 		most, l.baseline, most-l.baseline, DiscordChannelLimit)
 }
+
+// memberMoves counts the member moves Discord accepted.
+func (l *rehearsalLog) memberMoves() int {
+	n := 0
+	for _, r := range l.requests {
+		if r.Method == http.MethodPatch && routeIs(r, "/guilds/{guild_id}/members/{user_id}") && ok2xx(r.Status) {
+			n++
+		}
+	}
+	return n
+}
+
+// printVoice writes how the members in voice fared: moved into their
+// rooms and back, and where each one ended up.
+func printVoice(w io.Writer, l *rehearsalLog, people *cast) {
+	var inVoice, lost []string
+	for _, m := range people.members {
+		if !m.InVoice {
+			continue
+		}
+		inVoice = append(inVoice, m.Username)
+		if people.e.VoiceChannelOf(m.UserID) != people.seed.VoiceChannelID {
+			lost = append(lost, m.Username)
+		}
+	}
+	fmt.Fprintf(w, "Voice: %d members in voice, %d member moves.", len(inVoice), l.memberMoves())
+	if len(lost) == 0 {
+		fmt.Fprintln(w, " Everyone in voice was back in the main voice channel at the end.")
+		return
+	}
+	fmt.Fprintf(w, " Not back in the main voice channel at the end: %s. Discord allows 10 member moves per 10 s in a server; at this speed and size the moves could not keep up.\n",
+		strings.Join(lost, ", "))
+}

@@ -23,6 +23,7 @@ func TestRehearseDesignThinking(t *testing.T) {
 		"Rehearsing Design Thinking Crash Course (design-thinking) with 4 participants at 300x",
 		"Timeline: what each room saw", "API calls by route", "429s: none", "Channel budget: at most",
 		"of Discord's 500 per server",
+		"Voice: 2 members in voice", "Everyone in voice was back in the main voice channel at the end.",
 	} {
 		if !strings.Contains(out, section) {
 			t.Errorf("the report has no %q:\n%s", section, out)
