@@ -140,8 +140,30 @@ const benchParallelism = 16
 // p99 time to answer an interaction (Discord allows 3 s), then a plain
 // INSERT loop into the same checkins table with as many workers, and
 // the ratio of the two.
+//
+// The second sub-benchmark opens the same kind of database with lib/pq's
+// binary_parameters=yes, which sends a query with arguments in one round
+// trip instead of two (parse, then bind and execute): most of this path's
+// queries are unprepared, so round trips are what it spends.
 func BenchmarkCheckinThroughRouterIntoPostgres(b *testing.B) {
-	d := dbtest.New(b)
+	b.Run("as-wired", func(b *testing.B) { benchCheckins(b, dbtest.New(b)) })
+	b.Run("binary_parameters=yes", func(b *testing.B) {
+		plain := dbtest.New(b)
+		sep := "?"
+		if strings.Contains(plain.URL, "?") {
+			sep = "&"
+		}
+		d, err := db.Open(context.Background(), plain.URL+sep+"binary_parameters=yes")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { d.Close() })
+		benchCheckins(b, d)
+	})
+}
+
+// benchCheckins runs the check-in benchmark on d.
+func benchCheckins(b *testing.B, d *db.DB) {
 	svc := benchService(b, d)
 	acct, err := commands.NewAccountability(commands.AccountabilityDeps{Service: svc})
 	if err != nil {
