@@ -223,3 +223,20 @@ func TestDuePromptsSkipPromptsMissedDuringALongOutage(t *testing.T) {
 		t.Fatalf("next prompt after the outage = %+v, %v", due, err)
 	}
 }
+
+// Back from an outage a little after today's prompt time: the old prompts
+// are skipped, but today's, still less than an hour late, is posted.
+func TestDuePromptsPostTodaysPromptAfterAnOutage(t *testing.T) {
+	d := dbtest.New(t)
+	now := fixedClock(d) // 2026-03-01 12:00 UTC
+	st := db.NewAccountabilityChannelStore(d)
+	setupChannel(t, d, "g1", "c1", accountability.Daily, "12:30", "UTC")
+	back := now.Add(72*time.Hour + 45*time.Minute) // 2026-03-04 12:45, today's prompt 15 minutes late
+	if due, err := st.DuePrompts(testContext(t), back, 10); err != nil || len(due) != 0 {
+		t.Fatalf("stale prompts = %+v, %v", due, err)
+	}
+	due, err := st.DuePrompts(testContext(t), back.Add(time.Minute), 10)
+	if err != nil || len(due) != 1 || due[0].Date != date(t, "2026-03-04") {
+		t.Fatalf("today's prompt after the outage = %+v, %v", due, err)
+	}
+}

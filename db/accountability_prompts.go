@@ -39,7 +39,10 @@ func (st *AccountabilityChannelStore) DuePrompts(ctx context.Context, now time.T
 			due := r.NextPromptAt.Time.UTC()
 			next := nextPrompt(due, s)
 			if now.Sub(due) > stalePrompt {
-				next = nextPrompt(now, s)
+				// Skip the prompts missed while the bot was down, but not
+				// today's if it is still less than stalePrompt late: the
+				// next sweep posts it.
+				next = nextPrompt(now.Add(-stalePrompt), s)
 			} else {
 				date := accountability.LocalDate(due, s.Zone)
 				var claimed []bool

@@ -293,6 +293,15 @@ func (w *WorkshopEffector) eachRoom(ctx context.Context, r *workshop.Run, format
 // deleteRooms deletes every room and category the run has, and forgets
 // them; a channel already gone counts as deleted.
 func (w *WorkshopEffector) deleteRooms(ctx context.Context, r *workshop.Run) error {
+	// Recall moves may still be queued behind the member-move limit:
+	// deleting a voice room under someone disconnects them instead of
+	// bringing them back, so the queue drains first.
+	if err := w.WaitMoves(ctx, r.ID); err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		w.log.Warn("some members could not be moved back before the rooms are deleted", "run", r.ID, "err", err)
+	}
 	w.forgetRun(r.ID)
 	if err := w.deleteRecorded(ctx, r, []string{"room:", "cat:"}); err != nil {
 		return explain(err, "delete the breakout rooms", "Manage Channels")
