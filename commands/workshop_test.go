@@ -237,36 +237,11 @@ func wsExpect(t testing.TB, r *discordtest.Response, want string) {
 func (env *wsEnv) messageWith(t testing.TB, channel, customID string) *discordgo.Message {
 	t.Helper()
 	for _, m := range env.e.Messages(channel) {
-		if wsFindComponent(m.Components, customID) != nil {
+		if discordtest.FindComponent(m.Components, customID) != nil {
 			return m
 		}
 	}
 	t.Fatalf("no message in %s has a component %q", channel, customID)
-	return nil
-}
-
-// findComponent finds a button or select menu by custom_id.
-func wsFindComponent(comps []discordgo.MessageComponent, customID string) discordgo.MessageComponent {
-	for _, c := range comps {
-		switch v := c.(type) {
-		case *discordgo.ActionsRow:
-			if f := wsFindComponent(v.Components, customID); f != nil {
-				return f
-			}
-		case discordgo.ActionsRow:
-			if f := wsFindComponent(v.Components, customID); f != nil {
-				return f
-			}
-		case *discordgo.Button:
-			if v.CustomID == customID {
-				return v
-			}
-		case *discordgo.SelectMenu:
-			if v.CustomID == customID {
-				return v
-			}
-		}
-	}
 	return nil
 }
 
@@ -275,7 +250,7 @@ func (env *wsEnv) join(t testing.TB, m *discordtest.SimMember, runID, level stri
 	t.Helper()
 	lobby := env.messageWith(t, env.seed.TextChannelID, "rt1:ws.join:"+runID)
 	ask := env.click(t, m, lobby.ID, "rt1:ws.join:"+runID)
-	if ask.Message == nil || wsFindComponent(ask.Message.Components, "rt1:ws.level:"+runID) == nil {
+	if ask.Message == nil || discordtest.FindComponent(ask.Message.Components, "rt1:ws.level:"+runID) == nil {
 		t.Fatalf("Join answered %q without the level select", wsSaid(ask))
 	}
 	inter, err := m.ChooseSelect(ask.Message.ID, "rt1:ws.level:"+runID, level)
@@ -519,7 +494,7 @@ func TestWorkshopPanel(t *testing.T) {
 	wsExpect(t, panel, "Host panel")
 	click := func(customID string) *discordtest.Response {
 		t.Helper()
-		if wsFindComponent(panel.Message.Components, customID) == nil {
+		if discordtest.FindComponent(panel.Message.Components, customID) == nil {
 			t.Fatalf("the panel has no %s button: %q", customID, wsSaid(panel))
 		}
 		r := env.click(t, host, panel.Message.ID, customID)
@@ -558,7 +533,7 @@ func TestWorkshopPanel(t *testing.T) {
 	if r := click("rt1:ws.host.end:1"); !strings.Contains(wsSaid(r), "has ended") || env.run(t, 1).State != workshop.RunEnded {
 		t.Errorf("End on the panel answered %q", wsSaid(r))
 	}
-	if wsFindComponent(panel.Message.Components, "rt1:ws.host.pause:1") != nil {
+	if discordtest.FindComponent(panel.Message.Components, "rt1:ws.host.pause:1") != nil {
 		t.Error("an ended run's panel still offers Pause")
 	}
 	env.noFailures(t)

@@ -324,16 +324,18 @@ func (r *resolved) add(e *Emulator, guildID string, t discordgo.ApplicationComma
 	return nil
 }
 
-// findComponent finds an enabled component by custom_id on a message.
-func findComponent(comps []discordgo.MessageComponent, customID string) discordgo.MessageComponent {
+// FindComponent finds a button or select menu by custom_id among a
+// message's components (inside action rows), or nil. Tests use it to find
+// what a simulated member can click.
+func FindComponent(comps []discordgo.MessageComponent, customID string) discordgo.MessageComponent {
 	for _, c := range comps {
 		switch v := c.(type) {
 		case *discordgo.ActionsRow:
-			if found := findComponent(v.Components, customID); found != nil {
+			if found := FindComponent(v.Components, customID); found != nil {
 				return found
 			}
 		case discordgo.ActionsRow:
-			if found := findComponent(v.Components, customID); found != nil {
+			if found := FindComponent(v.Components, customID); found != nil {
 				return found
 			}
 		case *discordgo.Button:
@@ -373,7 +375,7 @@ func (m *SimMember) ClickButton(messageID, customID string) (*Interaction, error
 	if err != nil {
 		return nil, err
 	}
-	b, ok := findComponent(msg.Components, customID).(*discordgo.Button)
+	b, ok := FindComponent(msg.Components, customID).(*discordgo.Button)
 	if !ok {
 		return nil, fmt.Errorf("message %s has no button %q", messageID, customID)
 	}
@@ -392,7 +394,7 @@ func (m *SimMember) ChooseSelect(messageID, customID string, values ...string) (
 	if err != nil {
 		return nil, err
 	}
-	sel, ok := findComponent(msg.Components, customID).(*discordgo.SelectMenu)
+	sel, ok := FindComponent(msg.Components, customID).(*discordgo.SelectMenu)
 	if !ok {
 		return nil, fmt.Errorf("message %s has no select menu %q", messageID, customID)
 	}
