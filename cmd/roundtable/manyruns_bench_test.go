@@ -82,7 +82,9 @@ func (l *lateness) wrap(next db.TimerHandler) db.TimerHandler {
 			}
 		}
 		err := next(ctx, t)
-		if err != nil {
+		// A firing cut short by the worker stopping is handed back, not
+		// failed: the next worker fires it again.
+		if err != nil && ctx.Err() == nil {
 			l.mu.Lock()
 			l.failures++
 			if l.firstErr == nil {
