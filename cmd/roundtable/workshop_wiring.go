@@ -58,6 +58,26 @@ func startWorkshops(ctx context.Context, cfg Config, d *db.DB, s *discord.Sessio
 	if err := runner.Recover(ctx); err != nil {
 		log.Warn("catching up live workshops", "err", err)
 	}
+	// Rooms of runs that are over but that the ledger cannot reach (a
+	// database restored from a backup, a crash between making a room and
+	// recording it) are deleted now; Recover has just deleted the rest.
+	// A run still needs its rooms until it is over and its DeleteRooms
+	// was emitted; a run the database does not have needs nothing.
+	runNeedsRooms := func(ctx context.Context, runID int64) (bool, error) {
+		r, err := store.FindRun(ctx, runID)
+		if workshop.ErrorCode(err) == workshop.ENOTFOUND {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		return !(r.State.Over() && r.RoomsDeleted), nil
+	}
+	if n, err := effector.SweepOrphans(ctx, nil, runNeedsRooms); err != nil {
+		log.Warn("deleting rooms left by finished workshops", "deleted", n, "err", err)
+	} else if n > 0 {
+		log.Info("deleted rooms left by finished workshops", "deleted", n)
+	}
 	return lw, nil
 }
 
