@@ -40,9 +40,14 @@ type e2e struct {
 	before []*discordgo.Channel // the server's channels before any run
 }
 
-func newE2E(t *testing.T, participants int, speed float64, grace time.Duration) *e2e {
+// newE2E starts the bot's wiring against a realistic, strict emulator with
+// participants members; extra options (e.g. WithoutBotPermission) go to the
+// emulator.
+func newE2E(t *testing.T, participants int, speed float64, grace time.Duration, extra ...discordtest.Option) *e2e {
 	t.Helper()
-	e := discordtest.New(t, discordtest.WithProfile("realistic"), discordtest.WithStrictRateLimits(), discordtest.WithMembers(participants))
+	opts := append([]discordtest.Option{discordtest.WithProfile("realistic"), discordtest.WithStrictRateLimits(),
+		discordtest.WithMembers(participants)}, extra...)
+	e := discordtest.New(t, opts...)
 	x := &e2e{t: t, ctx: t.Context(), e: e, d: dbtest.New(t), logs: &syncBuffer{}}
 	x.store = db.NewRunStore(x.d, db.RunStoreOptions{})
 	x.cfg = DefaultConfig()

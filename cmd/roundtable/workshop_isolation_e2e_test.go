@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,8 +10,6 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/roundtable-bot/roundtable/db"
-	"github.com/roundtable-bot/roundtable/db/dbtest"
 	"github.com/roundtable-bot/roundtable/discord/discordtest"
 	"github.com/roundtable-bot/roundtable/workshop"
 )
@@ -94,40 +91,6 @@ func runRooms(t *testing.T, e *discordtest.Emulator, guild string, runID int64, 
 		out[g.Number] = [2]string{text, voice}
 	}
 	return cat, out
-}
-
-// newE2EWithout is newE2E on a server where the bot's role lacks perms.
-func newE2EWithout(t *testing.T, participants int, speed float64, perms int64) *e2e {
-	t.Helper()
-	e := discordtest.New(t, discordtest.WithProfile("realistic"), discordtest.WithStrictRateLimits(),
-		discordtest.WithMembers(participants), discordtest.WithoutBotPermission(perms))
-	x := &e2e{t: t, ctx: t.Context(), e: e, d: dbtest.New(t), logs: &syncBuffer{}}
-	x.store = db.NewRunStore(x.d, db.RunStoreOptions{})
-	x.cfg = DefaultConfig()
-	x.cfg.Workshop.RoomGrace = Duration{500 * time.Millisecond}
-	lib, err := loadLibrary(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x.lib = lib
-	seed := e.Seed()
-	base, err := url.Parse(seed.APIBase)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x.opts = emulatedBotOptions{APIBase: base.Scheme + "://" + base.Host, Token: seed.Token, GuildID: seed.GuildID, Speed: speed}
-	if x.people, err = newCast(e, participants); err != nil {
-		t.Fatal(err)
-	}
-	x.before = e.Channels(seed.GuildID)
-	x.startBot()
-	t.Cleanup(func() {
-		x.stopBot()
-		if t.Failed() {
-			t.Logf("bot log:\n%s", x.logs.String())
-		}
-	})
-	return x
 }
 
 // channelsUnder lists the channels that are the category or in it.
@@ -354,7 +317,7 @@ func TestWorkshopRefusesANonHostsHostCommand(t *testing.T) {
 // permission is missing, and no category or room of the run is left in
 // the server.
 func TestWorkshopWithoutManageChannelsTellsTheHost(t *testing.T) {
-	x := newE2EWithout(t, 3, 60, discordgo.PermissionManageChannels)
+	x := newE2E(t, 3, 60, 500*time.Millisecond, discordtest.WithoutBotPermission(discordgo.PermissionManageChannels))
 	seed := x.people.seed
 	id, err := x.people.startWorkshop("design-thinking")
 	if err != nil {
