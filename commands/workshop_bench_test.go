@@ -148,7 +148,7 @@ func BenchmarkWorkshopJoinBurst(b *testing.B) {
 					return
 				}
 				if ask.Message == nil {
-					errs[i] = fmt.Errorf("join answered %q without the level select", wsSaid(ask))
+					errs[i] = fmt.Errorf("join answered %q without the level select", ask.Text())
 					return
 				}
 				if _, errs[i] = wsAnswer(m.ChooseSelect(ask.Message.ID, "rt1:ws.level:"+runID, "some")); errs[i] == nil {

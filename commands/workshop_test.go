@@ -198,23 +198,6 @@ func (env *wsEnv) click(t testing.TB, m *discordtest.SimMember, messageID, custo
 	return env.await(t, inter, err)
 }
 
-// said is what the member read in an answer: the last followup, else the
-// response's message, with its embeds.
-func wsSaid(r *discordtest.Response) string {
-	m := r.Message
-	if n := len(r.Followups); n > 0 {
-		m = r.Followups[n-1]
-	}
-	if m == nil {
-		return ""
-	}
-	text := m.Content
-	for _, e := range m.Embeds {
-		text += "\n" + e.Title + "\n" + e.Description
-	}
-	return text
-}
-
 // private reports whether only the member saw the answer.
 func wsPrivate(r *discordtest.Response) bool {
 	if n := len(r.Followups); n > 0 {
@@ -225,11 +208,11 @@ func wsPrivate(r *discordtest.Response) bool {
 
 func wsExpect(t testing.TB, r *discordtest.Response, want string) {
 	t.Helper()
-	if !strings.Contains(wsSaid(r), want) {
-		t.Errorf("answer %q does not contain %q", wsSaid(r), want)
+	if !strings.Contains(r.Text(), want) {
+		t.Errorf("answer %q does not contain %q", r.Text(), want)
 	}
 	if !wsPrivate(r) {
-		t.Errorf("answer %q was public; it concerns one member", wsSaid(r))
+		t.Errorf("answer %q was public; it concerns one member", r.Text())
 	}
 }
 
@@ -251,7 +234,7 @@ func (env *wsEnv) join(t testing.TB, m *discordtest.SimMember, runID, level stri
 	lobby := env.messageWith(t, env.seed.TextChannelID, "rt1:ws.join:"+runID)
 	ask := env.click(t, m, lobby.ID, "rt1:ws.join:"+runID)
 	if ask.Message == nil || discordtest.FindComponent(ask.Message.Components, "rt1:ws.level:"+runID) == nil {
-		t.Fatalf("Join answered %q without the level select", wsSaid(ask))
+		t.Fatalf("Join answered %q without the level select", ask.Text())
 	}
 	inter, err := m.ChooseSelect(ask.Message.ID, "rt1:ws.level:"+runID, level)
 	return env.await(t, inter, err)
@@ -284,8 +267,8 @@ func TestWorkshopStartJoinAndBegin(t *testing.T) {
 	}
 
 	joined := env.join(t, ana, "1", "some")
-	if joined.Type != discordgo.InteractionResponseUpdateMessage || !strings.Contains(wsSaid(joined), "You've joined **Design Thinking Crash Course**") {
-		t.Errorf("picking a level answered type %d %q", joined.Type, wsSaid(joined))
+	if joined.Type != discordgo.InteractionResponseUpdateMessage || !strings.Contains(joined.Text(), "You've joined **Design Thinking Crash Course**") {
+		t.Errorf("picking a level answered type %d %q", joined.Type, joined.Text())
 	}
 	if len(joined.Message.Components) != 0 {
 		t.Errorf("the level select is still there after joining: %+v", joined.Message.Components)
@@ -495,7 +478,7 @@ func TestWorkshopPanel(t *testing.T) {
 	click := func(customID string) *discordtest.Response {
 		t.Helper()
 		if discordtest.FindComponent(panel.Message.Components, customID) == nil {
-			t.Fatalf("the panel has no %s button: %q", customID, wsSaid(panel))
+			t.Fatalf("the panel has no %s button: %q", customID, panel.Text())
 		}
 		r := env.click(t, host, panel.Message.ID, customID)
 		if r.Modal == nil {
@@ -503,21 +486,21 @@ func TestWorkshopPanel(t *testing.T) {
 		}
 		return r
 	}
-	if r := click("rt1:ws.host.begin:1"); !strings.Contains(wsSaid(r), "has begun") || r.Type != discordgo.InteractionResponseUpdateMessage {
-		t.Errorf("Begin on the panel answered type %d %q", r.Type, wsSaid(r))
+	if r := click("rt1:ws.host.begin:1"); !strings.Contains(r.Text(), "has begun") || r.Type != discordgo.InteractionResponseUpdateMessage {
+		t.Errorf("Begin on the panel answered type %d %q", r.Type, r.Text())
 	}
-	if r := click("rt1:ws.host.pause:1"); !strings.Contains(wsSaid(r), "Paused") || !env.run(t, 1).Paused {
-		t.Errorf("Pause on the panel answered %q", wsSaid(r))
+	if r := click("rt1:ws.host.pause:1"); !strings.Contains(r.Text(), "Paused") || !env.run(t, 1).Paused {
+		t.Errorf("Pause on the panel answered %q", r.Text())
 	}
-	if r := click("rt1:ws.host.resume:1"); !strings.Contains(wsSaid(r), "Resumed") || env.run(t, 1).Paused {
-		t.Errorf("Resume on the panel answered %q", wsSaid(r))
+	if r := click("rt1:ws.host.resume:1"); !strings.Contains(r.Text(), "Resumed") || env.run(t, 1).Paused {
+		t.Errorf("Resume on the panel answered %q", r.Text())
 	}
-	if r := click("rt1:ws.host.extend:1:5"); !strings.Contains(wsSaid(r), "Added 5 minutes") {
-		t.Errorf("+5 min on the panel answered %q", wsSaid(r))
+	if r := click("rt1:ws.host.extend:1:5"); !strings.Contains(r.Text(), "Added 5 minutes") {
+		t.Errorf("+5 min on the panel answered %q", r.Text())
 	}
 	modal := click("rt1:ws.host.broadcast:1")
 	if modal.Modal == nil {
-		t.Fatalf("Broadcast… answered %q, want a modal", wsSaid(modal))
+		t.Fatalf("Broadcast… answered %q, want a modal", modal.Text())
 	}
 	opened, err := host.ClickButton(panel.Message.ID, "rt1:ws.host.broadcast:1")
 	env.await(t, opened, err)
@@ -530,8 +513,8 @@ func TestWorkshopPanel(t *testing.T) {
 	if !found {
 		t.Error("the broadcast was not posted")
 	}
-	if r := click("rt1:ws.host.end:1"); !strings.Contains(wsSaid(r), "has ended") || env.run(t, 1).State != workshop.RunEnded {
-		t.Errorf("End on the panel answered %q", wsSaid(r))
+	if r := click("rt1:ws.host.end:1"); !strings.Contains(r.Text(), "has ended") || env.run(t, 1).State != workshop.RunEnded {
+		t.Errorf("End on the panel answered %q", r.Text())
 	}
 	if discordtest.FindComponent(panel.Message.Components, "rt1:ws.host.pause:1") != nil {
 		t.Error("an ended run's panel still offers Pause")
@@ -647,8 +630,8 @@ func TestWorkshopUnstoredDecisionIsAnError(t *testing.T) {
 	env.store.mu.Unlock()
 	r := env.cmd(t, host, "workshop begin", nil)
 	wsExpect(t, r, MsgUnavailable)
-	if strings.Contains(wsSaid(r), "has begun") {
-		t.Errorf("a decision that was not stored was reported done: %q", wsSaid(r))
+	if strings.Contains(r.Text(), "has begun") {
+		t.Errorf("a decision that was not stored was reported done: %q", r.Text())
 	}
 	if run := env.run(t, 1); run.State != workshop.RunLobby {
 		t.Errorf("the run is %s after a failed commit", run.State)

@@ -90,22 +90,6 @@ func settled(r *discordtest.Response) bool {
 	return false
 }
 
-// said is the text of an answer: the last followup, else the message.
-func said(r *discordtest.Response) string {
-	m := r.Message
-	if n := len(r.Followups); n > 0 {
-		m = r.Followups[n-1]
-	}
-	if m == nil {
-		return ""
-	}
-	text := m.Content
-	for _, em := range m.Embeds {
-		text += "\n" + em.Title + "\n" + em.Description
-	}
-	return text
-}
-
 // command has m run a slash command in channel and returns the answer.
 func (c *cast) command(m *discordtest.SimMember, name string, opts map[string]any, channel string) (*discordtest.Response, error) {
 	r, err := c.answer(m.RunCommand(name, opts, channel))
@@ -129,7 +113,7 @@ func (c *cast) startWorkshop(curriculum string) (string, error) {
 			return strings.TrimPrefix(id, joinPrefix), nil
 		}
 	}
-	return "", fmt.Errorf("/workshop start answered %q but no lobby with a Join button was posted", said(r))
+	return "", fmt.Errorf("/workshop start answered %q but no lobby with a Join button was posted", r.Text())
 }
 
 // The custom IDs of the lobby's Join button and the level select.
@@ -149,17 +133,17 @@ func (c *cast) join(m *castMember, runID string) error {
 		return fmt.Errorf("%s clicking Join: %w", m.Username, err)
 	}
 	if ask.Message == nil {
-		return fmt.Errorf("%s clicked Join and was told %q, with no level select", m.Username, said(ask))
+		return fmt.Errorf("%s clicked Join and was told %q, with no level select", m.Username, ask.Text())
 	}
 	if _, ok := customIDWithPrefix(ask.Message.Components, levelPrefix+runID); !ok {
-		return fmt.Errorf("%s clicked Join and was told %q, with no level select", m.Username, said(ask))
+		return fmt.Errorf("%s clicked Join and was told %q, with no level select", m.Username, ask.Text())
 	}
 	picked, err := c.answer(m.ChooseSelect(ask.Message.ID, levelPrefix+runID, m.Level))
 	if err != nil {
 		return fmt.Errorf("%s picking level %s: %w", m.Username, m.Level, err)
 	}
-	if !strings.Contains(said(picked), "joined") {
-		return fmt.Errorf("%s picked level %s and was told %q", m.Username, m.Level, said(picked))
+	if !strings.Contains(picked.Text(), "joined") {
+		return fmt.Errorf("%s picked level %s and was told %q", m.Username, m.Level, picked.Text())
 	}
 	return nil
 }

@@ -301,8 +301,8 @@ func TestWorkshopEndToEnd(t *testing.T) {
 	}
 	const finding = "They love gifts that show someone listened."
 	sent, err := x.people.answer(author.SubmitModal(click, open.Modal.CustomID, map[string]string{"content": finding}))
-	if err != nil || !strings.Contains(said(sent), "is saved") {
-		t.Fatalf("submitting answered %q (%v)", said(sent), err)
+	if err != nil || !strings.Contains(sent.Text(), "is saved") {
+		t.Fatalf("submitting answered %q (%v)", sent.Text(), err)
 	}
 
 	// The run plays to its end; the rooms go after the grace.

@@ -256,10 +256,10 @@ func TestWorkshopRefusesANonHostsHostCommand(t *testing.T) {
 	refused := func(what string, r *discordtest.Response) {
 		t.Helper()
 		if !r.Ephemeral {
-			t.Errorf("%s was answered in public: %q", what, said(r))
+			t.Errorf("%s was answered in public: %q", what, r.Text())
 		}
-		if !strings.Contains(said(r), "Only the workshop's hosts can begin it") {
-			t.Errorf("%s was answered %q; want a refusal saying only the hosts can begin it", what, said(r))
+		if !strings.Contains(r.Text(), "Only the workshop's hosts can begin it") {
+			t.Errorf("%s was answered %q; want a refusal saying only the hosts can begin it", what, r.Text())
 		}
 	}
 	r, err := x.people.command(intruder, "workshop begin", nil, seed.TextChannelID)
@@ -277,7 +277,7 @@ func TestWorkshopRefusesANonHostsHostCommand(t *testing.T) {
 	}
 	beginID := "rt1:ws.host.begin:" + id
 	if panel.Message == nil {
-		t.Fatalf("/workshop panel answered %q with no panel", said(panel))
+		t.Fatalf("/workshop panel answered %q with no panel", panel.Text())
 	}
 	if got, ok := customIDWithPrefix(panel.Message.Components, beginID); !ok || got != beginID {
 		t.Fatalf("the host panel has no Begin button %q", beginID)
@@ -289,8 +289,8 @@ func TestWorkshopRefusesANonHostsHostCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.Ephemeral || !strings.Contains(said(r), "Only the workshop's hosts can control it") {
-		t.Errorf("/workshop panel by a participant was answered (ephemeral %v) %q; want a private refusal", r.Ephemeral, said(r))
+	if !r.Ephemeral || !strings.Contains(r.Text(), "Only the workshop's hosts can control it") {
+		t.Errorf("/workshop panel by a participant was answered (ephemeral %v) %q; want a private refusal", r.Ephemeral, r.Text())
 	}
 	if r.Message != nil {
 		if _, ok := customIDWithPrefix(r.Message.Components, beginID); ok {
@@ -334,7 +334,7 @@ func TestWorkshopWithoutManageChannelsTellsTheHost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	told := strings.Contains(said(r), "Manage Channels")
+	told := strings.Contains(r.Text(), "Manage Channels")
 	if !told {
 		// The rooms may be made after the answer: then the host hears in
 		// the main channel.

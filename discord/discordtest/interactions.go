@@ -75,6 +75,23 @@ type Response struct {
 	Modal     *Modal                                      // type 9
 }
 
+// Text is what the member read in the answer: the last followup, else the
+// @original message, with its embeds' titles and descriptions.
+func (r *Response) Text() string {
+	m := r.Message
+	if n := len(r.Followups); n > 0 {
+		m = r.Followups[n-1]
+	}
+	if m == nil {
+		return ""
+	}
+	text := m.Content
+	for _, e := range m.Embeds {
+		text += "\n" + e.Title + "\n" + e.Description
+	}
+	return text
+}
+
 // FailedInteraction is an interaction the member saw fail: no initial
 // response within the deadline.
 type FailedInteraction struct {
