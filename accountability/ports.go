@@ -57,11 +57,12 @@ type ChannelStore interface {
 
 // CheckinStore keeps check-ins, one per member, channel and local date.
 type CheckinStore interface {
-	// Upsert stores c under c.Key(): created is true for a new day, false
-	// when it replaced that day's check-in.
+	// Upsert stores c under c.Key() and returns, read with the write, what
+	// showing it needs: whether it is a new day, the message of the day's
+	// earlier check-in, and the member's history for the streak.
 	// Errors: EINVALID; ENOTFOUND when the channel is not set up;
 	// EUNAVAILABLE (nothing stored).
-	Upsert(ctx context.Context, c Checkin) (created bool, err error)
+	Upsert(ctx context.Context, c Checkin) (Recorded, error)
 	// SetMessageID records the message that shows the check-in.
 	// Errors: EINVALID for an empty ID; ENOTFOUND; EUNAVAILABLE.
 	SetMessageID(ctx context.Context, key CheckinKey, messageID string) error
@@ -278,6 +279,17 @@ type DuePrompt struct {
 	Channel ChannelSettings
 	Date    Date // the channel's local date the prompt is for
 	DueAt   time.Time
+}
+
+// Recorded is what CheckinStore.Upsert tells about the check-in it stored.
+// It is read in the same round trip as the write: a check-in is the
+// busiest path of the feature (a whole community answering the day's
+// prompt at once), and each extra query costs a round trip per member.
+type Recorded struct {
+	Created   bool         // a new day; false when it replaced that day's check-in
+	MessageID string       // the message showing the day's earlier check-in; "" when new or never posted
+	Days      []CheckinDay // the member's check-in days in the channel, oldest first, this one included
+	Away      []AwayPeriod // all the member's away periods in the guild, earliest first
 }
 
 // StoredCheckin is a check-in as stored, with the message showing it ("" until

@@ -51,37 +51,30 @@ func (s *Service) CheckIn(ctx context.Context, r CheckinRequest) (CheckinResult,
 	if err != nil {
 		return CheckinResult{}, err
 	}
-	created, err := s.Checkins.Upsert(ctx, c)
+	rec, err := s.Checkins.Upsert(ctx, c)
 	if err != nil {
 		return CheckinResult{}, fmt.Errorf("check in: %w", err)
 	}
-	res := CheckinResult{Checkin: c, Created: created, Cadence: ch.Cadence}
-	if res.Streak, err = s.streak(ctx, r.GuildID, r.UserID, ch, c.Date); err != nil {
-		return res, err
-	}
-	post := CheckinPost{Checkin: c, Streak: res.Streak, Cadence: ch.Cadence, Edited: !created}
-	if res.MessageID, err = s.showCheckin(ctx, c.Key(), created, post); err != nil {
+	res := CheckinResult{Checkin: c, Created: rec.Created, Cadence: ch.Cadence,
+		Streak: ComputeStreak(rec.Days, ch.Cadence, rec.Away, c.Date)}
+	post := CheckinPost{Checkin: c, Streak: res.Streak, Cadence: ch.Cadence, Edited: !rec.Created}
+	if res.MessageID, err = s.showCheckin(ctx, c.Key(), rec.MessageID, post); err != nil {
 		s.log().Warn("check-in stored but not shown", "guild", r.GuildID, "channel", ch.ChannelID, "user", r.UserID, "err", err)
 		return res, Errorf(EUNAVAILABLE, "Your check-in for %s is saved, but I could not post it in <#%s>. Submit it again in a moment to retry the post; nothing will be doubled.", c.Date, ch.ChannelID)
 	}
 	return res, nil
 }
 
-// showCheckin posts a new day's check-in, or edits the message of the day's
-// earlier one; a message that was deleted, or never posted, is posted anew.
-func (s *Service) showCheckin(ctx context.Context, key CheckinKey, created bool, post CheckinPost) (string, error) {
-	if !created {
-		stored, err := s.Checkins.Get(ctx, key)
-		if err != nil {
-			return "", fmt.Errorf("load check-in to edit: %w", err)
-		}
-		if stored.MessageID != "" {
-			err := s.Notifier.EditCheckin(ctx, stored.MessageID, post)
-			if err == nil {
-				return stored.MessageID, nil
-			} else if !isCode(err, ENOTFOUND) {
-				return "", fmt.Errorf("edit check-in message %s: %w", stored.MessageID, err)
-			}
+// showCheckin posts the check-in, or edits shownIn, the message of the
+// day's earlier one; a message that was deleted, or never posted, is posted
+// anew.
+func (s *Service) showCheckin(ctx context.Context, key CheckinKey, shownIn string, post CheckinPost) (string, error) {
+	if shownIn != "" {
+		err := s.Notifier.EditCheckin(ctx, shownIn, post)
+		if err == nil {
+			return shownIn, nil
+		} else if !isCode(err, ENOTFOUND) {
+			return "", fmt.Errorf("edit check-in message %s: %w", shownIn, err)
 		}
 	}
 	id, err := s.Notifier.PostCheckin(ctx, post)
@@ -92,15 +85,6 @@ func (s *Service) showCheckin(ctx context.Context, key CheckinKey, created bool,
 		return "", fmt.Errorf("record check-in message %s: %w", id, err)
 	}
 	return id, nil
-}
-
-// streak computes the member's streak in channel ch as of their local today.
-func (s *Service) streak(ctx context.Context, guildID, userID string, ch ChannelSettings, today Date) (Streak, error) {
-	days, away, err := s.history(ctx, guildID, userID, ch.ChannelID)
-	if err != nil {
-		return Streak{}, err
-	}
-	return ComputeStreak(days, ch.Cadence, away, today), nil
 }
 
 func (s *Service) history(ctx context.Context, guildID, userID, channelID string) ([]CheckinDay, []AwayPeriod, error) {

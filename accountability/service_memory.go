@@ -298,23 +298,27 @@ func (m memChannels) SetPromptMessage(_ context.Context, channelID string, date 
 }
 
 // Upsert implements CheckinStore.
-func (m memCheckins) Upsert(_ context.Context, c Checkin) (bool, error) {
+func (m memCheckins) Upsert(_ context.Context, c Checkin) (Recorded, error) {
 	in, err := c.CheckinInput.Normalize()
 	if err != nil {
-		return false, err
+		return Recorded{}, err
 	}
 	if c.GuildID == "" || c.ChannelID == "" || c.UserID == "" || c.Date.IsZero() || c.Zone == "" || c.At.IsZero() {
-		return false, Errorf(EINVALID, "A check-in needs a server, a channel, a member, a date, a zone and a time.")
+		return Recorded{}, Errorf(EINVALID, "A check-in needs a server, a channel, a member, a date, a zone and a time.")
 	}
 	c.CheckinInput = in
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if ch, ok := m.channels[c.ChannelID]; !ok || ch.settings.GuildID != c.GuildID {
-		return false, Errorf(ENOTFOUND, "This channel is not set up for check-ins.")
+		return Recorded{}, Errorf(ENOTFOUND, "This channel is not set up for check-ins.")
 	}
 	old, existed := m.checkins[c.Key()]
 	m.checkins[c.Key()] = StoredCheckin{Checkin: c, MessageID: old.MessageID}
-	return !existed, nil
+	return Recorded{
+		Created: !existed, MessageID: old.MessageID,
+		Days: m.daysLocked(c.GuildID, c.UserID, c.ChannelID),
+		Away: slices.Clone(m.away[ReminderKey{c.GuildID, c.UserID}]),
+	}, nil
 }
 
 // SetMessageID implements CheckinStore.
@@ -348,13 +352,17 @@ func (m memCheckins) Get(_ context.Context, key CheckinKey) (StoredCheckin, erro
 func (m memCheckins) Days(_ context.Context, guildID, userID, channelID string) ([]CheckinDay, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.daysLocked(guildID, userID, channelID), nil
+}
+
+func (m memCheckins) daysLocked(guildID, userID, channelID string) []CheckinDay {
 	seen := map[Date]bool{}
 	for k, c := range m.checkins {
 		if c.GuildID == guildID && k.UserID == userID && (channelID == "" || k.ChannelID == channelID) {
 			seen[k.Date] = true
 		}
 	}
-	return sortedDays(seen), nil
+	return sortedDays(seen)
 }
 
 func sortedDays(seen map[Date]bool) []CheckinDay {

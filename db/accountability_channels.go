@@ -27,11 +27,15 @@ const stalePrompt = time.Hour
 type AccountabilityChannelStore struct {
 	db  *sqlx.DB
 	now func() time.Time
+	// get is Get's query, prepared: every check-in and command of the
+	// feature looks its channel up first.
+	get prepared
 }
 
 // NewAccountabilityChannelStore returns a store on d's pool.
 func NewAccountabilityChannelStore(d *DB) *AccountabilityChannelStore {
-	return &AccountabilityChannelStore{db: d.DB, now: d.Now}
+	return &AccountabilityChannelStore{db: d.DB, now: d.Now,
+		get: prepared{query: `SELECT ` + channelColumns + ` FROM accountability_channels WHERE guild_id = $1 AND channel_id = $2`}}
 }
 
 // channelRow is the accountability_channels table's shape.
@@ -126,7 +130,7 @@ func (st *AccountabilityChannelStore) Setup(ctx context.Context, s accountabilit
 // guildID; EUNAVAILABLE while Postgres restarts.
 func (st *AccountabilityChannelStore) Get(ctx context.Context, guildID, channelID string) (accountability.ChannelSettings, error) {
 	var row channelRow
-	err := st.db.GetContext(ctx, &row, `SELECT `+channelColumns+` FROM accountability_channels WHERE guild_id = $1 AND channel_id = $2`, guildID, channelID)
+	err := st.get.get(ctx, st.db, &row, guildID, channelID)
 	if err != nil {
 		return accountability.ChannelSettings{}, fmt.Errorf("get accountability channel %s: %w", channelID, translateAcct(err, "accountability channel"))
 	}

@@ -4,85 +4,130 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 	"github.com/roundtable-bot/roundtable/accountability"
 )
 
 // CheckinStore keeps check-ins, one per member, channel and local date.
 type CheckinStore struct {
 	db *sqlx.DB
-	// upsert is upsertCheckin prepared once per pooled connection (database/sql
-	// re-prepares it on new connections, e.g. after a restart): lib/pq then
-	// runs each check-in in one round trip instead of two (parse, then bind).
-	mu     sync.Mutex
-	upsert *sql.Stmt
+	// The check-in modal's queries, prepared: a community answering the
+	// day's prompt at once makes these the busiest statements of the
+	// feature.
+	upsert, setMessage prepared
 }
 
 // NewCheckinStore returns a store on d's pool.
-func NewCheckinStore(d *DB) *CheckinStore { return &CheckinStore{db: d.DB} }
-
-// upsertStmt prepares upsertCheckin on first use; a failed prepare (Postgres
-// restarting) is retried by the next call.
-func (s *CheckinStore) upsertStmt(ctx context.Context) (*sql.Stmt, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.upsert == nil {
-		stmt, err := s.db.PrepareContext(ctx, upsertCheckin)
-		if err != nil {
-			return nil, err
-		}
-		s.upsert = stmt
-	}
-	return s.upsert, nil
+func NewCheckinStore(d *DB) *CheckinStore {
+	return &CheckinStore{db: d.DB, upsert: prepared{query: upsertCheckin}, setMessage: prepared{query: setCheckinMessage}}
 }
 
-// upsertCheckin files a check-in in one round trip: the guild and member rows
-// are made if missing (the foreign keys are checked at the statement's end,
-// after the CTEs ran), and a second check-in with the same key replaces the
-// first's text, mood, zone and time. xmax is 0 only on a freshly inserted
-// row, which tells a new day from an edit. Mood 0 ("none") is stored as NULL.
+// upsertCheckin files a check-in and reads back what showing it needs, in
+// one round trip: the guild and member rows are made if missing (the foreign
+// keys are checked at the statement's end, after the CTEs ran), and a second
+// check-in with the same key replaces the first's text, mood, zone and time.
+// xmax is 0 only on a freshly inserted row, which tells a new day from an
+// edit; message_id is kept by the edit, so it names the message to edit.
+// Mood 0 ("none") is stored as NULL. The day list is read in the
+// statement's snapshot, which does not hold the row just inserted, hence
+// the UNION with its date. Dates come back as YYYY-MM-DD text whatever the
+// server's DateStyle.
 const upsertCheckin = `
 	WITH g AS (INSERT INTO guilds (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING),
-	     m AS (INSERT INTO members (guild_id, user_id) VALUES ($1, $3) ON CONFLICT (guild_id, user_id) DO NOTHING)
-	INSERT INTO checkins (guild_id, channel_id, user_id, local_date, done, next, blockers, mood, time_zone, created_at, updated_at)
-	VALUES ($1, $2, $3, $4::date, $5, $6, $7, NULLIF($8, 0), $9, $10, $10)
-	ON CONFLICT (channel_id, user_id, local_date) DO UPDATE SET
-	    done = EXCLUDED.done, next = EXCLUDED.next, blockers = EXCLUDED.blockers, mood = EXCLUDED.mood,
-	    time_zone = EXCLUDED.time_zone, updated_at = EXCLUDED.updated_at
-	RETURNING xmax = 0`
+	     m AS (INSERT INTO members (guild_id, user_id) VALUES ($1, $3) ON CONFLICT (guild_id, user_id) DO NOTHING),
+	     up AS (
+	         INSERT INTO checkins (guild_id, channel_id, user_id, local_date, done, next, blockers, mood, time_zone, created_at, updated_at)
+	         VALUES ($1, $2, $3, $4::date, $5, $6, $7, NULLIF($8, 0), $9, $10, $10)
+	         ON CONFLICT (channel_id, user_id, local_date) DO UPDATE SET
+	             done = EXCLUDED.done, next = EXCLUDED.next, blockers = EXCLUDED.blockers, mood = EXCLUDED.mood,
+	             time_zone = EXCLUDED.time_zone, updated_at = EXCLUDED.updated_at
+	         RETURNING xmax = 0 AS created, message_id)
+	SELECT up.created, COALESCE(up.message_id, '') AS message_id,
+	    ARRAY(SELECT to_char(d, 'YYYY-MM-DD') FROM (
+	        SELECT local_date AS d FROM checkins WHERE channel_id = $2 AND user_id = $3 AND guild_id = $1
+	        UNION SELECT $4::date) days ORDER BY d) AS days,
+	    ARRAY(SELECT to_char(from_date, 'YYYY-MM-DD') || '/' || to_char(until_date, 'YYYY-MM-DD')
+	        FROM away_periods WHERE guild_id = $1 AND user_id = $3 ORDER BY from_date) AS away
+	FROM up`
 
-// Upsert stores c under its key (channel, member, local date): created is true
-// for a new day, false when it edited that day's check-in (the adapter then
-// edits the message recorded by SetMessageID). c should come from
+// setCheckinMessage records the message showing a check-in.
+const setCheckinMessage = `UPDATE checkins SET message_id = $4 WHERE channel_id = $1 AND user_id = $2 AND local_date = $3::date`
+
+// Upsert stores c under its key (channel, member, local date) and returns,
+// from the same statement, whether it is a new day, the message showing the
+// day's earlier check-in (recorded by SetMessageID), the member's check-in
+// days in the channel and their away periods. c should come from
 // accountability.NewCheckin; its input is normalized again here.
 //
 // Errors: EINVALID for input the domain rejects or a zero date; ENOTFOUND
 // when the channel is not set up for check-ins; EUNAVAILABLE while Postgres
 // restarts (nothing was stored: try again).
-func (s *CheckinStore) Upsert(ctx context.Context, c accountability.Checkin) (created bool, err error) {
+func (s *CheckinStore) Upsert(ctx context.Context, c accountability.Checkin) (accountability.Recorded, error) {
 	in, err := c.CheckinInput.Normalize()
 	if err != nil {
-		return false, err
+		return accountability.Recorded{}, err
 	}
 	if c.GuildID == "" || c.ChannelID == "" || c.UserID == "" || c.Date.IsZero() || c.Zone == "" {
-		return false, accountability.Errorf(accountability.EINVALID, "A check-in needs a server, a channel, a member, a date and a zone.")
+		return accountability.Recorded{}, accountability.Errorf(accountability.EINVALID, "A check-in needs a server, a channel, a member, a date and a zone.")
 	}
 	at := c.At
 	if at.IsZero() {
-		return false, accountability.Errorf(accountability.EINVALID, "A check-in needs the time it was made.")
+		return accountability.Recorded{}, accountability.Errorf(accountability.EINVALID, "A check-in needs the time it was made.")
 	}
-	stmt, err := s.upsertStmt(ctx)
-	if err == nil {
-		err = stmt.QueryRowContext(ctx, c.GuildID, c.ChannelID, c.UserID, c.Date.String(),
-			in.Done, in.Next, in.Blockers, in.Mood, c.Zone, at.UTC()).Scan(&created)
+	var row struct {
+		Created   bool           `db:"created"`
+		MessageID string         `db:"message_id"`
+		Days      pq.StringArray `db:"days"`
+		Away      pq.StringArray `db:"away"`
+	}
+	err = s.upsert.get(ctx, s.db, &row, c.GuildID, c.ChannelID, c.UserID, c.Date.String(),
+		in.Done, in.Next, in.Blockers, in.Mood, c.Zone, at.UTC())
+	if err != nil {
+		return accountability.Recorded{}, fmt.Errorf("store check-in of %s in %s on %s: %w", c.UserID, c.ChannelID, c.Date, translateAcct(err, "check-in"))
+	}
+	rec := accountability.Recorded{Created: row.Created, MessageID: row.MessageID}
+	if rec.Days, err = parseCheckinDays(row.Days); err == nil {
+		rec.Away, err = parseAwayPeriods(row.Away)
 	}
 	if err != nil {
-		return false, fmt.Errorf("store check-in of %s in %s on %s: %w", c.UserID, c.ChannelID, c.Date, translateAcct(err, "check-in"))
+		return accountability.Recorded{}, fmt.Errorf("history of %s in %s: %w", c.UserID, c.ChannelID, err)
 	}
-	return created, nil
+	return rec, nil
+}
+
+// parseCheckinDays reads upsertCheckin's day list.
+func parseCheckinDays(texts []string) ([]accountability.CheckinDay, error) {
+	days := make([]accountability.CheckinDay, len(texts))
+	for i, t := range texts {
+		d, err := accountability.ParseDate(t)
+		if err != nil {
+			return nil, fmt.Errorf("stored check-in day %q: %w", t, err)
+		}
+		days[i] = accountability.CheckinDay{Date: d}
+	}
+	return days, nil
+}
+
+// parseAwayPeriods reads upsertCheckin's FROM/UNTIL pairs.
+func parseAwayPeriods(texts []string) ([]accountability.AwayPeriod, error) {
+	periods := make([]accountability.AwayPeriod, len(texts))
+	for i, t := range texts {
+		from, until, ok := strings.Cut(t, "/")
+		var err error
+		if ok {
+			if periods[i].From, err = accountability.ParseDate(from); err == nil {
+				periods[i].Until, err = accountability.ParseDate(until)
+			}
+		}
+		if !ok || err != nil {
+			return nil, fmt.Errorf("stored away period %q is not FROM/UNTIL", t)
+		}
+	}
+	return periods, nil
 }
 
 // SetMessageID records the Discord message that shows the check-in.
@@ -93,8 +138,11 @@ func (s *CheckinStore) SetMessageID(ctx context.Context, key accountability.Chec
 	if messageID == "" {
 		return accountability.Errorf(accountability.EINVALID, "A posted check-in needs its message ID.")
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE checkins SET message_id = $4 WHERE channel_id = $1 AND user_id = $2 AND local_date = $3::date`,
-		key.ChannelID, key.UserID, key.Date.String(), messageID)
+	var res sql.Result
+	stmt, err := s.setMessage.on(ctx, s.db)
+	if err == nil {
+		res, err = stmt.ExecContext(ctx, key.ChannelID, key.UserID, key.Date.String(), messageID)
+	}
 	if err == nil {
 		err = acctMustAffect(res, "check-in")
 	}

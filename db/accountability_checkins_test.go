@@ -1,6 +1,7 @@
 package db_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,9 +30,9 @@ func TestCheckinSameLocalDayEditsThatDaysCheckin(t *testing.T) {
 	// 23:30 in New York on 2026-03-02 is already 04:30 UTC on the 3rd.
 	first := checkin(t, "c1", "ana", accountability.CheckinInput{Done: "wrote tests", Blockers: "CI is red", Mood: 2},
 		time.Date(2026, 3, 2, 23, 30, 0, 0, mustZone(t, "America/New_York")), "America/New_York")
-	created, err := st.Upsert(ctx, first)
-	if err != nil || !created {
-		t.Fatalf("first Upsert = %v, %v; want created", created, err)
+	rec, err := st.Upsert(ctx, first)
+	if err != nil || !rec.Created || rec.MessageID != "" || !slices.Equal(rec.Days, days(t, "2026-03-02")) || len(rec.Away) != 0 {
+		t.Fatalf("first Upsert = %+v, %v; want created on 2026-03-02 with no message yet", rec, err)
 	}
 	if err := st.SetMessageID(ctx, first.Key(), "msg1"); err != nil {
 		t.Fatal(err)
@@ -41,9 +42,9 @@ func TestCheckinSameLocalDayEditsThatDaysCheckin(t *testing.T) {
 	if edit.Key() != first.Key() {
 		t.Fatalf("keys differ: %+v vs %+v", edit.Key(), first.Key())
 	}
-	created, err = st.Upsert(ctx, edit)
-	if err != nil || created {
-		t.Fatalf("same-day Upsert = %v, %v; want an edit", created, err)
+	rec, err = st.Upsert(ctx, edit)
+	if err != nil || rec.Created || rec.MessageID != "msg1" || !slices.Equal(rec.Days, days(t, "2026-03-02")) {
+		t.Fatalf("same-day Upsert = %+v, %v; want an edit of msg1's day, counted once", rec, err)
 	}
 	got, err := st.Get(ctx, first.Key())
 	if err != nil {
@@ -64,11 +65,18 @@ func TestCheckinSameLocalDayEditsThatDaysCheckin(t *testing.T) {
 		t.Fatalf("%d rows, %d with NULL mood; want 1 and 1 (mood 0 is stored as NULL)", rows, nullMoods)
 	}
 
-	// The next local day is a new check-in.
+	// The next local day is a new check-in; the history read with it holds
+	// both days and the member's away periods.
+	away := accountability.AwayPeriod{From: date(t, "2026-03-10"), Until: date(t, "2026-03-12")}
+	if err := db.NewAwayStore(d).Add(ctx, "g1", "ana", away); err != nil {
+		t.Fatal(err)
+	}
 	next := checkin(t, "c1", "ana", accountability.CheckinInput{Done: "day two", Mood: 5},
 		time.Date(2026, 3, 3, 8, 0, 0, 0, mustZone(t, "America/New_York")), "America/New_York")
-	if created, err := st.Upsert(ctx, next); err != nil || !created {
-		t.Fatalf("next-day Upsert = %v, %v; want created", created, err)
+	rec, err = st.Upsert(ctx, next)
+	if err != nil || !rec.Created || rec.MessageID != "" || !slices.Equal(rec.Days, days(t, "2026-03-02", "2026-03-03")) ||
+		!slices.Equal(rec.Away, []accountability.AwayPeriod{away}) {
+		t.Fatalf("next-day Upsert = %+v, %v; want created, two days, one away period", rec, err)
 	}
 	if g, err := st.Get(ctx, next.Key()); err != nil || g.Mood != 5 || g.MessageID != "" {
 		t.Fatalf("day two = %+v, %v", g, err)

@@ -83,3 +83,13 @@ func date(t testing.TB, s string) accountability.Date {
 	}
 	return d
 }
+
+// days is the check-in days dated by ss, in order.
+func days(t testing.TB, ss ...string) []accountability.CheckinDay {
+	t.Helper()
+	out := make([]accountability.CheckinDay, len(ss))
+	for i, s := range ss {
+		out[i] = accountability.CheckinDay{Date: date(t, s)}
+	}
+	return out
+}

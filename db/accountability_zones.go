@@ -16,10 +16,15 @@ import (
 type MemberZoneStore struct {
 	db  *sqlx.DB
 	now func() time.Time
+	// zone is Zone's query, prepared: every check-in reads it.
+	zone prepared
 }
 
 // NewMemberZoneStore returns a store on d's pool.
-func NewMemberZoneStore(d *DB) *MemberZoneStore { return &MemberZoneStore{db: d.DB, now: d.Now} }
+func NewMemberZoneStore(d *DB) *MemberZoneStore {
+	return &MemberZoneStore{db: d.DB, now: d.Now,
+		zone: prepared{query: `SELECT time_zone FROM members WHERE guild_id = $1 AND user_id = $2`}}
+}
 
 // Zone returns the member's zone. A stored name the tz database no longer
 // knows counts as never set, so the member falls back to the channel's zone
@@ -29,7 +34,7 @@ func NewMemberZoneStore(d *DB) *MemberZoneStore { return &MemberZoneStore{db: d.
 // Postgres restarts.
 func (s *MemberZoneStore) Zone(ctx context.Context, guildID, userID string) (*time.Location, error) {
 	var name sql.NullString
-	err := s.db.GetContext(ctx, &name, `SELECT time_zone FROM members WHERE guild_id = $1 AND user_id = $2`, guildID, userID)
+	err := s.zone.get(ctx, s.db, &name, guildID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("zone of member %s: %w", userID, translateAcct(err, "time zone"))
 	}

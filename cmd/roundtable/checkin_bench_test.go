@@ -141,25 +141,9 @@ const benchParallelism = 16
 // INSERT loop into the same checkins table with as many workers, and
 // the ratio of the two.
 //
-// The second sub-benchmark opens the same kind of database with lib/pq's
-// binary_parameters=yes, which sends a query with arguments in one round
-// trip instead of two (parse, then bind and execute): most of this path's
-// queries are unprepared, so round trips are what it spends.
+// Run it sustained with a count, e.g. -benchtime 20000x.
 func BenchmarkCheckinThroughRouterIntoPostgres(b *testing.B) {
-	b.Run("as-wired", func(b *testing.B) { benchCheckins(b, dbtest.New(b)) })
-	b.Run("binary_parameters=yes", func(b *testing.B) {
-		plain := dbtest.New(b)
-		sep := "?"
-		if strings.Contains(plain.URL, "?") {
-			sep = "&"
-		}
-		d, err := db.Open(context.Background(), plain.URL+sep+"binary_parameters=yes")
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { d.Close() })
-		benchCheckins(b, d)
-	})
+	benchCheckins(b, dbtest.New(b))
 }
 
 // benchCheckins runs the check-in benchmark on d.
