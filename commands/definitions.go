@@ -59,9 +59,10 @@ func (r *Registry) Install(router *Router) {
 // fails a test instead of the bot's start-up.
 func (r *Registry) Validate() error { return ValidateCommands(r.Definitions()) }
 
-// Register overwrites the application's commands with the defined ones:
-// in each guild of guildIDs (instant, for development and single-guild
-// installs), or globally when guildIDs is empty.
+// Register makes the application's commands the defined ones: in each
+// guild of guildIDs (instant, for development and single-guild installs),
+// or globally when guildIDs is empty. It overwrites them only where what is
+// registered differs (see sameCommands), so a restart costs one read.
 func (r *Registry) Register(ctx context.Context, s *discordgo.Session, appID string, guildIDs []string) error {
 	defs := r.Definitions()
 	if err := ValidateCommands(defs); err != nil {
@@ -72,6 +73,10 @@ func (r *Registry) Register(ctx context.Context, s *discordgo.Session, appID str
 		scopes = []string{""}
 	}
 	for _, g := range scopes {
+		// A failed read only costs the overwrite it would have saved.
+		if registered, err := s.ApplicationCommands(appID, g, discordgo.WithContext(ctx)); err == nil && sameCommands(registered, defs) {
+			continue
+		}
 		if _, err := s.ApplicationCommandBulkOverwrite(appID, g, defs, discordgo.WithContext(ctx)); err != nil {
 			if g == "" {
 				return fmt.Errorf("register %d global commands: %w", len(defs), err)

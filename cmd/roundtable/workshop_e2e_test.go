@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +38,7 @@ type e2e struct {
 	logs   *syncBuffer
 	people *cast
 	bot    *emulatedBot
+	proc   *exec.Cmd            // the bot when it runs as a process of its own
 	before []*discordgo.Channel // the server's channels before any run
 }
 
@@ -408,8 +410,22 @@ func groupOf(groups []workshop.Group, user string) int {
 // database and Discord: the run carries on on its schedule (the round's
 // role swap, the next step), and nothing is posted or created twice.
 func TestWorkshopResumesAfterARestartMidBreakout(t *testing.T) {
+	testResumeMidBreakout(t, botLife{start: (*e2e).startBot, stop: (*e2e).stopBot})
+}
+
+// botLife starts and stops the bot of an e2e test: in this process, or as
+// a process of its own that is killed.
+type botLife struct{ start, stop func(x *e2e) }
+
+// testResumeMidBreakout stops the bot in the middle of a breakout and
+// starts it again as life says, then checks the run went on on its
+// schedule with nothing posted or created twice.
+func testResumeMidBreakout(t *testing.T, life botLife) {
 	const speed = 60 // the first breakout lasts 8 s: room for a restart inside it
 	x := newE2E(t, 4, speed, 500*time.Millisecond)
+	x.stopBot() // newE2E's, in this process
+	life.start(x)
+	t.Cleanup(func() { life.stop(x) })
 	seed := x.people.seed
 	runID := x.open()
 
@@ -434,11 +450,21 @@ func TestWorkshopResumesAfterARestartMidBreakout(t *testing.T) {
 		return true
 	})
 
-	x.stopBot()
-	if r := x.run(runID); r.StepIndex != 0 {
+	life.stop(x)
+	r = x.run(runID)
+	if r.StepIndex != 0 {
 		t.Fatalf("the breakout ended before the restart (step %d); the test proves nothing", r.StepIndex)
 	}
-	x.startBot()
+	// Down across the round's end: the role swap comes due while no bot
+	// runs, and must be caught up as soon as one is back.
+	swapDue := r.RoundDeadline
+	if !swapDue.Before(r.Deadline) {
+		t.Fatalf("the breakout is in its last round (round deadline %v, step deadline %v); the test needs the swap ahead", swapDue, r.Deadline)
+	}
+	time.Sleep(time.Until(swapDue) + 200*time.Millisecond)
+	restarted := time.Now()
+	life.start(x)
+	t.Logf("the bot was back %v after it was started again", time.Since(restarted).Round(time.Millisecond))
 
 	// On schedule after the restart: the role swap, then the next step.
 	x.waitRun(runID, "the second breakout step", 30*time.Second, func(r *workshop.Run) bool { return r.StepIndex >= 1 })
@@ -464,7 +490,26 @@ func TestWorkshopResumesAfterARestartMidBreakout(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Nothing twice: each room made once, each message posted once.
+	x.checkNothingTwice(groups, rooms, "**Interview** · round 1 of 2")
+	for _, p := range x.log().posts() {
+		if strings.Contains(p.Content, "🔄 **Interview** · round 2 of 2") {
+			t.Logf("the role swap, due %v before the restart, was posted %v after it",
+				restarted.Sub(swapDue).Round(time.Millisecond), p.At.Sub(restarted).Round(time.Millisecond))
+			break
+		}
+	}
+	if r := x.run(runID); r.State != workshop.RunEnded {
+		t.Errorf("after /workshop end the run is %s", r.State)
+	}
+	x.checkRequests()
+}
+
+// checkNothingTwice fails the test when the bot made a room twice or
+// posted a message twice, or when a group's room did not get firstPrompt
+// once per member (each member's prompt names their role).
+func (x *e2e) checkNothingTwice(groups []workshop.Group, rooms map[int][2]string, firstPrompt string) {
+	t := x.t
+	t.Helper()
 	log := x.log()
 	created := map[string]int{}
 	for _, id := range slices.Sorted(maps.Keys(log.names)) {
@@ -493,7 +538,7 @@ func TestWorkshopResumesAfterARestartMidBreakout(t *testing.T) {
 	for _, g := range groups {
 		n := 0
 		for _, p := range log.posts() {
-			if p.ChannelID == rooms[g.Number][0] && strings.Contains(p.Content, "**Interview** · round 1 of 2") {
+			if p.ChannelID == rooms[g.Number][0] && strings.Contains(p.Content, firstPrompt) {
 				n++
 			}
 		}
@@ -501,8 +546,4 @@ func TestWorkshopResumesAfterARestartMidBreakout(t *testing.T) {
 			t.Errorf("%s's room got the first prompt %d times for %d members", g.Name, n, len(g.Members))
 		}
 	}
-	if r := x.run(runID); r.State != workshop.RunEnded {
-		t.Errorf("after /workshop end the run is %s", r.State)
-	}
-	x.checkRequests()
 }
