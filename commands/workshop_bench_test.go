@@ -53,7 +53,7 @@ func BenchmarkWorkshopJoinDispatch(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	store := newWSStore()
+	store := workshop.NewMemoryStore()
 	runner := &workshop.Runner{Engine: &workshop.Engine{}, Store: store, Effector: wsDiscardEffector{}}
 	w, err := NewWorkshop(WorkshopDeps{Runner: runner, Store: store, Library: lib})
 	if err != nil {

@@ -71,7 +71,7 @@ type wsEnv struct {
 	e      *discordtest.Emulator
 	seed   discordtest.SeedInfo
 	s      *discordgo.Session
-	store  *wsStore
+	store  *workshop.MemoryStore
 	ledger *wsLedger
 	fx     *wsEffector
 	logs   *wsLogs
@@ -105,7 +105,7 @@ func newWSEnv(t testing.TB, opts ...discordtest.Option) *wsEnv {
 	t.Helper()
 	e := discordtest.New(t, opts...)
 	s := e.Session(t)
-	env := &wsEnv{e: e, seed: e.Seed(), s: s, store: newWSStore(), ledger: &wsLedger{}, logs: &wsLogs{}}
+	env := &wsEnv{e: e, seed: e.Seed(), s: s, store: workshop.NewMemoryStore(), ledger: &wsLedger{}, logs: &wsLogs{}}
 	env.fx = &wsEffector{s: s, ledger: env.ledger}
 	logger := slog.New(slog.NewTextHandler(env.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	t.Cleanup(func() {
@@ -423,7 +423,7 @@ func TestWorkshopHelpAndSubmit(t *testing.T) {
 	}
 	sent, err := ana.SubmitModal(click, open.Modal.CustomID, map[string]string{"content": "  A gift-wrapping robot.  "})
 	wsExpect(t, env.await(t, sent, err), "Your submission for **Write your idea** is saved")
-	subs := env.store.allSubmissions()
+	subs := env.store.AllSubmissions()
 	if len(subs) != 1 || subs[0].AuthorID != ana.UserID || subs[0].Content != "A gift-wrapping robot." || subs[0].StepIndex != 0 {
 		t.Errorf("stored submissions: %+v", subs)
 	}
@@ -581,8 +581,8 @@ func TestWorkshopRefusesInvalidOptions(t *testing.T) {
 	if run.MainVoiceChannelID != env.seed.VoiceChannelID || run.GroupSize != 3 || run.StartsAt.IsZero() {
 		t.Errorf("started run: voice %q, group size %d, starts %v", run.MainVoiceChannelID, run.GroupSize, run.StartsAt)
 	}
-	if !slices.Contains(env.store.timerKeys(), "run:1:begin") {
-		t.Errorf("no begin timer for a start time: %v", env.store.timerKeys())
+	if !slices.Contains(env.store.TimerKeys(), "run:1:begin") {
+		t.Errorf("no begin timer for a start time: %v", env.store.TimerKeys())
 	}
 
 	wsExpect(t, env.cmd(t, host, "workshop extend", map[string]any{"minutes": 0}), "minutes must be a whole number from 1 to 120.")
@@ -625,9 +625,7 @@ func TestWorkshopUnstoredDecisionIsAnError(t *testing.T) {
 	env.cmd(t, host, "workshop start", map[string]any{"curriculum": "quick-solo"})
 	env.join(t, ana, "1", "new")
 
-	env.store.mu.Lock()
-	env.store.commitErr = workshop.Errorf(workshop.EUNAVAILABLE, "")
-	env.store.mu.Unlock()
+	env.store.FailCommits(workshop.Errorf(workshop.EUNAVAILABLE, ""))
 	r := env.cmd(t, host, "workshop begin", nil)
 	wsExpect(t, r, MsgUnavailable)
 	if strings.Contains(r.Text(), "has begun") {

@@ -3,7 +3,6 @@ package workshop
 import (
 	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 )
@@ -43,14 +42,14 @@ type sim struct {
 	tb     testing.TB
 	e      *Engine
 	r      *Run
-	timers map[string]time.Time
+	timers timerTable
 	log    []Effect
 	keys   map[string]bool
 }
 
 func newSim(tb testing.TB, c *Curriculum, req StartRequest, now time.Time) (*sim, []Effect) {
 	tb.Helper()
-	s := &sim{tb: tb, e: &Engine{}, timers: map[string]time.Time{}, keys: map[string]bool{}}
+	s := &sim{tb: tb, e: &Engine{}, timers: timerTable{}, keys: map[string]bool{}}
 	if req.Curriculum == nil {
 		req.Curriculum = c
 	}
@@ -70,18 +69,10 @@ func newSim(tb testing.TB, c *Curriculum, req StartRequest, now time.Time) (*sim
 func (s *sim) apply(effs []Effect) []Effect {
 	s.tb.Helper()
 	for _, e := range effs {
-		switch e := e.(type) {
-		case ScheduleTimer:
-			s.timers[e.Timer.Key()] = e.Timer.Due
+		if s.timers.apply(e) {
 			continue
-		case CancelTimers:
-			for k := range s.timers {
-				if strings.HasPrefix(k, e.Prefix) {
-					delete(s.timers, k)
-				}
-			}
-			continue
-		case UpdateLobby:
+		}
+		if _, ok := e.(UpdateLobby); ok {
 			continue // coalesced by design
 		}
 		if s.keys[e.Key()] {

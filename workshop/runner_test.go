@@ -2,9 +2,7 @@ package workshop
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -12,233 +10,13 @@ import (
 	"time"
 )
 
-// memRunStore is a RunStore in memory with the real store's behaviour
-// (upspin's inprocess idea): runs are kept as saved JSON, so every load is
-// a fresh copy and a failed decision leaves nothing behind; timers are a
-// table fed by ScheduleTimer and CancelTimers; every other effect is
-// queued in an outbox until CompleteEffect.
-type memRunStore struct {
-	mu          sync.Mutex
-	nextID      int64
-	runs        map[int64][]byte
-	curricula   map[int64]*Curriculum
-	outbox      map[int64][]Effect
-	timers      map[string]time.Time
-	submissions []Submission
-}
-
-func newMemRunStore() *memRunStore {
-	return &memRunStore{runs: map[int64][]byte{}, curricula: map[int64]*Curriculum{},
-		outbox: map[int64][]Effect{}, timers: map[string]time.Time{}}
-}
-
-func (s *memRunStore) ReserveRunID(context.Context) (int64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.nextID++
-	return s.nextID, nil
-}
-
-func (s *memRunStore) CreateRun(_ context.Context, r *Run, effects []Effect) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for id := range s.runs {
-		other, err := s.loadLocked(id)
-		if err != nil {
-			return err
-		}
-		if other.GuildID == r.GuildID && other.MainChannelID == r.MainChannelID && !other.State.Over() {
-			return Errorf(ECONFLICT, "This channel already has a workshop.")
-		}
-	}
-	if err := s.saveLocked(r); err != nil {
-		return err
-	}
-	s.curricula[r.ID] = r.Curriculum
-	s.queueLocked(r.ID, effects)
-	return nil
-}
-
-func (s *memRunStore) UpdateRun(_ context.Context, id int64, decide func(*Run) ([]Effect, error)) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.loadLocked(id)
-	if err != nil {
-		return err
-	}
-	effects, err := decide(r)
-	if err != nil {
-		return err
-	}
-	if err := s.saveLocked(r); err != nil {
-		return err
-	}
-	s.queueLocked(id, effects)
-	return nil
-}
-
-func (s *memRunStore) FindRun(_ context.Context, id int64) (*Run, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.loadLocked(id)
-}
-
-func (s *memRunStore) LiveRunInChannel(_ context.Context, guildID, channelID string) (*Run, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for id := range s.runs {
-		r, err := s.loadLocked(id)
-		if err != nil {
-			return nil, err
-		}
-		if r.GuildID == guildID && r.MainChannelID == channelID && !r.State.Over() {
-			return r, nil
-		}
-	}
-	return nil, Errorf(ENOTFOUND, "No workshop in this channel.")
-}
-
-func (s *memRunStore) LiveRunIDs(context.Context) ([]int64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var ids []int64
-	for id := range s.runs {
-		r, err := s.loadLocked(id)
-		if err != nil {
-			return nil, err
-		}
-		if !r.State.Over() || !r.RoomsDeleted {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
-	return ids, nil
-}
-
-func (s *memRunStore) RecentRuns(_ context.Context, guildID string, limit int) ([]*Run, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []*Run
-	for id := range s.runs {
-		r, err := s.loadLocked(id)
-		if err != nil {
-			return nil, err
-		}
-		if r.GuildID == guildID {
-			out = append(out, r)
-		}
-	}
-	slices.SortFunc(out, func(a, b *Run) int { return int(b.ID - a.ID) })
-	return out[:min(limit, len(out))], nil
-}
-
-func (s *memRunStore) SaveSubmission(_ context.Context, sub Submission) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.submissions = append(s.submissions, sub)
-	return nil
-}
-
-func (s *memRunStore) Submissions(_ context.Context, runID int64) ([]Submission, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []Submission
-	for _, sub := range s.submissions {
-		if sub.RunID == runID {
-			out = append(out, sub)
-		}
-	}
-	return out, nil
-}
-
-func (s *memRunStore) PendingEffects(_ context.Context, runID int64) ([]Effect, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.outbox[runID]), nil
-}
-
-func (s *memRunStore) CompleteEffect(_ context.Context, runID int64, key string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q := s.outbox[runID]
-	i := slices.IndexFunc(q, func(e Effect) bool { return e.Key() == key })
-	if i < 0 {
-		return Errorf(ENOTFOUND, "No queued effect %q.", key)
-	}
-	s.outbox[runID] = slices.Delete(q, i, i+1)
-	return nil
-}
-
-// queueLocked applies timer effects to the timer table and queues the
-// rest; a newer UpdateLobby replaces a queued one (the adapter coalesces
-// them anyway and always shows the latest values).
-func (s *memRunStore) queueLocked(runID int64, effects []Effect) {
-	for _, e := range effects {
-		switch e := e.(type) {
-		case ScheduleTimer:
-			s.timers[e.Timer.Key()] = e.Timer.Due
-			continue
-		case CancelTimers:
-			for k := range s.timers {
-				if strings.HasPrefix(k, e.Prefix) {
-					delete(s.timers, k)
-				}
-			}
-			continue
-		case UpdateLobby:
-			s.outbox[runID] = slices.DeleteFunc(s.outbox[runID], func(q Effect) bool { return q.Key() == e.Key() })
-		}
-		s.outbox[runID] = append(s.outbox[runID], e)
-	}
-}
-
-func (s *memRunStore) saveLocked(r *Run) error {
-	data, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("save run %d: %w", r.ID, err)
-	}
-	s.runs[r.ID] = data
-	return nil
-}
-
-func (s *memRunStore) loadLocked(id int64) (*Run, error) {
-	data, ok := s.runs[id]
-	if !ok {
-		return nil, Errorf(ENOTFOUND, "No workshop %d.", id)
-	}
-	var r Run
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("load run %d: %w", id, err)
-	}
-	r.Curriculum = s.curricula[id]
-	return &r, nil
-}
-
-// saved is the stored JSON of run id, to compare before and after.
-func (s *memRunStore) saved(id int64) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return string(s.runs[id])
-}
-
-func (s *memRunStore) timerKeys() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for k := range s.timers {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // recordingEffector carries out effects by recording them. It checks
 // that each was queued in the store before it is carried out (the
 // decision was stored first), and fails an effect as often as failures
 // says, as a platform outage would.
 type recordingEffector struct {
 	t     *testing.T
-	store *memRunStore
+	store *MemoryStore
 
 	mu       sync.Mutex
 	applied  []Effect       // carried out successfully, in order
@@ -306,14 +84,14 @@ func (c *fixedClock) Set(t time.Time) {
 
 type runnerEnv struct {
 	rn    *Runner
-	store *memRunStore
+	store *MemoryStore
 	fx    *recordingEffector
 	clock *fixedClock
 	c     *Curriculum
 }
 
 func newRunnerEnv(t *testing.T) *runnerEnv {
-	store := newMemRunStore()
+	store := NewMemoryStore()
 	clock := &fixedClock{now: t0}
 	fx := &recordingEffector{t: t, store: store, failures: map[string]int{}}
 	return &runnerEnv{
@@ -370,7 +148,7 @@ func TestRunnerCarriesOutEffectsInOrderAfterStoringTheDecision(t *testing.T) {
 	if got := env.fx.keys(); !slices.Equal(got, want) {
 		t.Fatalf("Start carried out %v, want %v", got, want)
 	}
-	if got := env.store.timerKeys(); !slices.Equal(got, []string{"run:1:begin"}) {
+	if got := env.store.TimerKeys(); !slices.Equal(got, []string{"run:1:begin"}) {
 		t.Errorf("timers after Start: %v, want the begin timer in the store", got)
 	}
 
@@ -399,8 +177,8 @@ func TestRunnerCarriesOutEffectsInOrderAfterStoringTheDecision(t *testing.T) {
 	if pending, _ := env.store.PendingEffects(ctx, run.ID); len(pending) != 0 {
 		t.Errorf("effects still queued after a clean drain: %v", pending)
 	}
-	if slices.Contains(env.store.timerKeys(), "run:1:begin") || !slices.Contains(env.store.timerKeys(), "run:1:intro:end") {
-		t.Errorf("timers after Begin: %v, want the begin timer replaced by the intro's end", env.store.timerKeys())
+	if slices.Contains(env.store.TimerKeys(), "run:1:begin") || !slices.Contains(env.store.TimerKeys(), "run:1:intro:end") {
+		t.Errorf("timers after Begin: %v, want the begin timer replaced by the intro's end", env.store.TimerKeys())
 	}
 }
 
@@ -464,7 +242,7 @@ func TestRunnerFireOfAStaleKeyChangesNothing(t *testing.T) {
 	if _, err := env.decide(t, run.ID, (*Engine).Begin); err != nil {
 		t.Fatal(err)
 	}
-	saved, applied, timers := env.store.saved(run.ID), len(env.fx.keys()), env.store.timerKeys()
+	saved, applied, timers := env.store.Saved(run.ID), len(env.fx.keys()), env.store.TimerKeys()
 
 	stale := []string{
 		"run:1:step:3:end",      // a step that is not running
@@ -478,13 +256,13 @@ func TestRunnerFireOfAStaleKeyChangesNothing(t *testing.T) {
 			t.Errorf("Fire(%s): %v", key, err)
 		}
 	}
-	if env.store.saved(run.ID) != saved {
+	if env.store.Saved(run.ID) != saved {
 		t.Error("a stale firing changed the stored run")
 	}
 	if got := env.fx.keys(); len(got) != applied {
 		t.Errorf("a stale firing carried out %v", got[applied:])
 	}
-	if got := env.store.timerKeys(); !slices.Equal(got, timers) {
+	if got := env.store.TimerKeys(); !slices.Equal(got, timers) {
 		t.Errorf("a stale firing changed the timers: %v, were %v", got, timers)
 	}
 	if err := env.rn.Fire(ctx, "run:2:intro:end"); ErrorCode(err) != ENOTFOUND {
@@ -503,11 +281,11 @@ func TestRunnerFireOfAStaleKeyChangesNothing(t *testing.T) {
 	if stored.State != RunStep || stored.StepIndex != 0 {
 		t.Errorf("after the intro's end the run is %s at step %d, want step 0", stored.State, stored.StepIndex)
 	}
-	afterStep := env.store.saved(run.ID)
+	afterStep := env.store.Saved(run.ID)
 	if err := env.rn.Fire(ctx, "run:1:intro:end"); err != nil {
 		t.Fatalf("firing the intro's end again: %v", err)
 	}
-	if env.store.saved(run.ID) != afterStep {
+	if env.store.Saved(run.ID) != afterStep {
 		t.Error("firing the same key twice changed the run twice")
 	}
 }
@@ -574,12 +352,12 @@ func TestRunnerFailedDecisionStoresNothing(t *testing.T) {
 	env := newRunnerEnv(t)
 	ctx := context.Background()
 	run := env.start(t, "main")
-	saved, applied := env.store.saved(run.ID), len(env.fx.keys())
+	saved, applied := env.store.Saved(run.ID), len(env.fx.keys())
 	_, err := env.decide(t, run.ID, (*Engine).Begin) // nobody has joined
 	if ErrorCode(err) != EINVALID {
 		t.Fatalf("Begin of an empty lobby: %v, want invalid", err)
 	}
-	if env.store.saved(run.ID) != saved || len(env.fx.keys()) != applied {
+	if env.store.Saved(run.ID) != saved || len(env.fx.keys()) != applied {
 		t.Error("a refused decision changed the run or carried out effects")
 	}
 	if pending, _ := env.store.PendingEffects(ctx, run.ID); len(pending) != 0 {
