@@ -189,12 +189,5 @@ func wsAnswer(inter *discordtest.Interaction, err error) (*discordtest.Response,
 	if err != nil {
 		return nil, err
 	}
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if r, ok := inter.Response(); ok && wsSettled(r) {
-			return r, nil
-		}
-		time.Sleep(20 * time.Millisecond) // coarse: 300 pollers must not starve the emulator
-	}
-	return nil, fmt.Errorf("interaction %s: no answer within 15s", inter.ID)
+	return inter.Await(15 * time.Second)
 }

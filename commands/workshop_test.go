@@ -148,40 +148,17 @@ func newWSEnv(t testing.TB, opts ...discordtest.Option) *wsEnv {
 	return env
 }
 
-// settled reports whether an answer is final: not a loading message
-// still waiting for its content.
-func wsSettled(r *discordtest.Response) bool {
-	if r.Modal != nil || r.Choices != nil || len(r.Followups) > 0 || !r.Deferred {
-		return true
-	}
-	const loading = 128
-	switch r.Type {
-	case discordgo.InteractionResponseDeferredChannelMessageWithSource:
-		return r.Message != nil && r.Message.Flags&loading == 0
-	case discordgo.InteractionResponseDeferredMessageUpdate:
-		// An automatic defer of a click (the handler was slow): settled
-		// once the handler's Update edited the message. A message edited
-		// before the click reads as settled too; tests whose handlers are
-		// slower than the defer (2 s) are failing Discord's 3 s anyway.
-		return r.Message != nil && r.Message.EditedTimestamp != nil
-	}
-	return false
-}
-
 // await waits for the app's settled answer to an interaction.
 func (env *wsEnv) await(t testing.TB, inter *discordtest.Interaction, err error) *discordtest.Response {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out *discordtest.Response
-	env.e.WaitFor(t, wsWait, func(st *discordtest.State) bool {
-		if r, ok := st.InteractionResponse(inter.ID); ok && wsSettled(r) {
-			out = r
-		}
-		return out != nil
-	})
-	return out
+	r, err := inter.Await(wsWait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // cmd runs a slash command in the main text channel and waits for the answer.

@@ -12,16 +12,19 @@ import (
 	"github.com/roundtable-bot/roundtable/workshop"
 )
 
-// runRow is what loading a run reads from workshop_runs.
+// runRow is what loading a run reads from workshop_runs. The curriculum's
+// TOML is left out: it is read only when the curriculum is not cached
+// already, which spares every decision on a run a few kilobytes to
+// transfer and allocate (a burst of 300 joins loads the run hundreds of
+// times).
 type runRow struct {
 	ID             int64  `db:"run_id"`
 	Snapshot       []byte `db:"snapshot"`
 	CurriculumFile string `db:"curriculum_file"`
 	CurriculumHash string `db:"curriculum_hash"`
-	CurriculumTOML string `db:"curriculum_toml"`
 }
 
-const runColumns = `run_id, snapshot, curriculum_file, curriculum_hash, curriculum_toml`
+const runColumns = `run_id, snapshot, curriculum_file, curriculum_hash`
 
 // loadRun reads run id with its curriculum and pair history, in one round
 // trip; forUpdate locks the row until q's transaction ends.
@@ -50,7 +53,7 @@ func (s *RunStore) loadRun(ctx context.Context, q sqlx.QueryerContext, id int64,
 	if err := sqlx.GetContext(ctx, q, &row, query, id, historyRuns); err != nil {
 		return nil, err
 	}
-	r, err := s.decodeRun(row.runRow)
+	r, err := s.decodeRun(ctx, q, row.runRow)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +76,7 @@ func prefixed(alias, columns string) string {
 }
 
 // decodeRun turns a row into a Run with its curriculum (without History).
-func (s *RunStore) decodeRun(row runRow) (*workshop.Run, error) {
+func (s *RunStore) decodeRun(ctx context.Context, q sqlx.QueryerContext, row runRow) (*workshop.Run, error) {
 	var r workshop.Run
 	if err := json.Unmarshal(row.Snapshot, &r); err != nil {
 		return nil, fmt.Errorf("run %d: decode saved state: %w", row.ID, err)
@@ -81,7 +84,11 @@ func (s *RunStore) decodeRun(row runRow) (*workshop.Run, error) {
 	if r.ID != row.ID {
 		return nil, fmt.Errorf("run %d: saved state is of run %d; the row was not written by the run store", row.ID, r.ID)
 	}
-	c, err := s.curricula.get(row.CurriculumFile, row.CurriculumTOML, row.CurriculumHash, r.Speed)
+	c, err := s.curricula.get(row.CurriculumFile, row.CurriculumHash, r.Speed, func() (string, error) {
+		var src string
+		err := sqlx.GetContext(ctx, q, &src, `SELECT curriculum_toml FROM workshop_runs WHERE run_id = $1`, row.ID)
+		return src, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("run %d: %w", row.ID, err)
 	}
@@ -114,10 +121,11 @@ func newCurriculumCache() *curriculumCache {
 	return &curriculumCache{byHash: map[curriculumKey]*workshop.Curriculum{}}
 }
 
-// get returns the curriculum stored as src, which must hash to hash,
-// compressed by the run's speed (workshop.Curriculum.Compressed), as the
-// engine started the run with it.
-func (cc *curriculumCache) get(file, src, hash string, speed float64) (*workshop.Curriculum, error) {
+// get returns the curriculum stored as the TOML that source reads (only
+// when it is not cached), which must hash to hash, compressed by the
+// run's speed (workshop.Curriculum.Compressed), as the engine started the
+// run with it.
+func (cc *curriculumCache) get(file, hash string, speed float64, source func() (string, error)) (*workshop.Curriculum, error) {
 	if !workshop.ValidSpeed(speed) {
 		return nil, fmt.Errorf("stored run has speed %v, which no run can have", speed)
 	}
@@ -127,6 +135,10 @@ func (cc *curriculumCache) get(file, src, hash string, speed float64) (*workshop
 	cc.mu.Unlock()
 	if ok {
 		return c, nil
+	}
+	src, err := source()
+	if err != nil {
+		return nil, fmt.Errorf("read stored curriculum %s: %w", file, err)
 	}
 	c, diags := workshop.ParseCurriculum(file, []byte(src))
 	if c == nil {

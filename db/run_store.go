@@ -181,7 +181,7 @@ func (s *RunStore) RecentRuns(ctx context.Context, guildID string, limit int) ([
 	}
 	runs := make([]*workshop.Run, 0, len(rows))
 	for _, row := range rows {
-		r, err := s.decodeRun(row)
+		r, err := s.decodeRun(ctx, s.db, row)
 		if err != nil {
 			return nil, fmt.Errorf("recent runs of guild %s: %w", guildID, err)
 		}

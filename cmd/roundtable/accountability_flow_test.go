@@ -114,20 +114,11 @@ func (b *flowBot) member(i int) *discordtest.SimMember { return b.e.Member(b.see
 // one counts once its message has been edited in.
 func (b *flowBot) answer(t *testing.T, it *discordtest.Interaction) *discordtest.Response {
 	t.Helper()
-	var out *discordtest.Response
-	b.e.WaitFor(t, answerWithin, func(st *discordtest.State) bool {
-		r, ok := st.InteractionResponse(it.ID)
-		if !ok || (r.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource &&
-			(r.Message == nil || r.Message.Flags&discordgo.MessageFlagsLoading != 0)) {
-			return false
-		}
-		out = r
-		return true
-	})
-	if it.Failed() {
-		t.Fatalf("interaction %s failed (no answer within Discord's deadline)", it.ID)
+	r, err := it.Await(answerWithin)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return r
 }
 
 // run has m run a slash command in channelID and returns the bot's answer.

@@ -61,33 +61,7 @@ func (c *cast) answer(inter *discordtest.Interaction, err error) (*discordtest.R
 	if err != nil {
 		return nil, err
 	}
-	deadline := time.Now().Add(c.wait)
-	for time.Now().Before(deadline) {
-		if r, ok := inter.Response(); ok && settled(r) {
-			return r, nil
-		}
-		if inter.Failed() {
-			return nil, fmt.Errorf("the member saw interaction %s fail: no answer within Discord's 3 s", inter.ID)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return nil, fmt.Errorf("interaction %s: no answer within %s", inter.ID, c.wait)
-}
-
-// settled reports whether an answer is final: not a "thinking…" message
-// still waiting for its content.
-func settled(r *discordtest.Response) bool {
-	if r.Modal != nil || r.Choices != nil || len(r.Followups) > 0 || !r.Deferred {
-		return true
-	}
-	const loading = 128
-	switch r.Type {
-	case discordgo.InteractionResponseDeferredChannelMessageWithSource:
-		return r.Message != nil && r.Message.Flags&loading == 0
-	case discordgo.InteractionResponseDeferredMessageUpdate:
-		return r.Message != nil && r.Message.EditedTimestamp != nil
-	}
-	return false
+	return inter.Await(c.wait)
 }
 
 // command has m run a slash command in channel and returns the answer.

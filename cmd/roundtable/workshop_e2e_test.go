@@ -27,7 +27,7 @@ import (
 // Postgres database; the cast are the host (the server's owner) and
 // simulated participants.
 type e2e struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	e      *discordtest.Emulator
 	d      *db.DB
@@ -45,7 +45,7 @@ type e2e struct {
 // newE2E starts the bot's wiring against a realistic, strict emulator with
 // participants members; extra options (e.g. WithoutBotPermission) go to the
 // emulator.
-func newE2E(t *testing.T, participants int, speed float64, grace time.Duration, extra ...discordtest.Option) *e2e {
+func newE2E(t testing.TB, participants int, speed float64, grace time.Duration, extra ...discordtest.Option) *e2e {
 	t.Helper()
 	opts := append([]discordtest.Option{discordtest.WithProfile("realistic"), discordtest.WithStrictRateLimits(),
 		discordtest.WithMembers(participants)}, extra...)

@@ -29,6 +29,17 @@ type interaction struct {
 	choices      []*discordgo.ApplicationCommandOptionChoice
 	modal        *Modal
 	failed       bool // a response came after the deadline
+
+	// changed is closed and replaced whenever the app answers or edits
+	// the answer, so a member waiting on this one interaction wakes on
+	// its changes only (see Await).
+	changed chan struct{}
+}
+
+// touch wakes whoever awaits this interaction's answer.
+func (it *interaction) touch() {
+	close(it.changed)
+	it.changed = make(chan struct{})
 }
 
 // Modal is a modal an app answered an interaction with.
@@ -131,6 +142,70 @@ func (s *State) InteractionResponse(id string) (*Response, bool) {
 	return r, true
 }
 
+// settled reports, without copying anything, whether the app's answer is
+// final: not absent, and not a "thinking…" message or a deferred update
+// still waiting for the edit that completes it.
+func (s *State) settled(it *interaction) bool {
+	if !it.responded {
+		return false
+	}
+	if it.modal != nil || it.choices != nil || len(it.followups) > 0 {
+		return true
+	}
+	switch it.responseType {
+	case discordgo.InteractionResponseDeferredChannelMessageWithSource:
+		m, ok := s.messages[it.originalID]
+		return ok && m.Flags&flagLoading == 0
+	case discordgo.InteractionResponseDeferredMessageUpdate:
+		// An automatic defer of a click (the handler was slow) settles
+		// once the handler's update edited the message.
+		m, ok := s.messages[it.originalID]
+		return ok && m.EditedTimestamp != nil
+	}
+	return true
+}
+
+// Await waits for the app's settled answer to the interaction and
+// returns it. It returns an error when the member
+// saw the interaction fail (no initial answer within Discord's deadline)
+// or when nothing settled within timeout. It never fails a test, so any
+// goroutine may call it, and it wakes on this interaction's own changes
+// rather than on every change to the emulator, so hundreds of members can
+// wait at once without slowing the emulator down.
+func (i *Interaction) Await(timeout time.Duration) (*Response, error) {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	// The clock may be fake and a missed deadline is not a change, so
+	// look again now and then as well.
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		i.e.mu.Lock()
+		it, ok := i.e.st.interactions[i.ID]
+		if !ok {
+			i.e.mu.Unlock()
+			return nil, fmt.Errorf("interaction %s is unknown to the emulator", i.ID)
+		}
+		if i.e.st.settled(it) {
+			r, _ := i.e.st.InteractionResponse(i.ID)
+			i.e.mu.Unlock()
+			return r, nil
+		}
+		failed := it.failed || (!it.responded && i.e.expired(it, i.e.cfg.now()))
+		changed := it.changed
+		i.e.mu.Unlock()
+		if failed {
+			return nil, fmt.Errorf("the member saw interaction %s (%s) fail: no answer within Discord's deadline", i.ID, it.name)
+		}
+		select {
+		case <-changed:
+		case <-tick.C:
+		case <-deadline.C:
+			return nil, fmt.Errorf("interaction %s (%s): no settled answer within %v", i.ID, it.name, timeout)
+		}
+	}
+}
+
 // Response returns the app's answer so far, and false while there is none.
 func (i *Interaction) Response() (*Response, bool) {
 	i.e.mu.Lock()
@@ -210,13 +285,15 @@ func (e *Emulator) startInteractionLocked(userID, channelID string, typ discordg
 	}
 	now := e.cfg.now()
 	it := &interaction{id: e.st.newID(), token: "aW50ZXJhY3Rpb246" + randomHex(32), typ: typ, guildID: g.g.ID,
-		channelID: channelID, userID: userID, name: name, created: now}
+		channelID: channelID, userID: userID, name: name, created: now, changed: make(chan struct{})}
 	if source != nil {
 		it.sourceMessageID = source.ID
 	}
 	e.st.interactions[it.id] = it
 	e.st.tokens[it.token] = it.id
-	m := clone(member)
+	// A shallow copy is enough: the payload is encoded before the lock
+	// is released, and nothing here changes what m points to.
+	m := *member
 	m.Permissions = perms
 	m.GuildID = ""
 	payload := map[string]any{
@@ -227,7 +304,7 @@ func (e *Emulator) startInteractionLocked(userID, channelID string, typ discordg
 		"guild_id":                       g.g.ID,
 		"channel_id":                     channelID,
 		"channel":                        map[string]any{"id": ch.ID, "type": ch.Type, "name": ch.Name, "guild_id": ch.GuildID, "parent_id": nilIfEmpty(ch.ParentID), "permissions": fmt.Sprint(perms)},
-		"member":                         m,
+		"member":                         &m,
 		"token":                          it.token,
 		"version":                        1,
 		"app_permissions":                fmt.Sprint(e.st.Permissions(channelID, e.st.bot.ID)),

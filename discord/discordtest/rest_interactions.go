@@ -28,6 +28,7 @@ func (e *Emulator) interactionCallback(c *call) (int, any, *apiError) {
 	}
 	if e.expired(it, c.now) {
 		it.failed = true
+		it.touch()
 		return 0, nil, errUnknownInteraction()
 	}
 	raw, files, err := c.payload()
@@ -114,6 +115,7 @@ func (e *Emulator) interactionCallback(c *call) (int, any, *apiError) {
 	}
 	it.responded = true
 	it.responseType = req.Type
+	it.touch()
 	return http.StatusNoContent, nil, nil
 }
 
@@ -211,6 +213,7 @@ func (e *Emulator) createFollowup(c *call) (int, any, *apiError) {
 	m.Type = discordgo.MessageTypeDefault
 	e.storeMessage(m)
 	it.followups = append(it.followups, m.ID)
+	it.touch()
 	if m.Flags&flagEphemeral == 0 {
 		e.dispatchMessageLocked("MESSAGE_CREATE", m)
 	}
@@ -231,7 +234,7 @@ func (e *Emulator) getWebhookMessage(c *call) (int, any, *apiError) {
 // editWebhookMessage edits @original or a followup; editing a deferred
 // response replaces its "thinking" state.
 func (e *Emulator) editWebhookMessage(c *call) (int, any, *apiError) {
-	_, m, err := e.webhookMessage(c)
+	it, m, err := e.webhookMessage(c)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -247,6 +250,7 @@ func (e *Emulator) editWebhookMessage(c *call) (int, any, *apiError) {
 		}
 		return 0, nil, err
 	}
+	it.touch()
 	if m.Flags&flagEphemeral == 0 {
 		e.dispatchMessageLocked("MESSAGE_UPDATE", m)
 	}
@@ -262,6 +266,7 @@ func (e *Emulator) deleteWebhookMessage(c *call) (int, any, *apiError) {
 	if m.ID == it.originalID {
 		it.originalID = ""
 	}
+	it.touch()
 	if m.Flags&flagEphemeral == 0 {
 		e.dispatchMessageDeleteLocked(m)
 	}

@@ -17,23 +17,22 @@ func (w wireMessage) MarshalJSON() ([]byte, error) {
 	if w.m == nil {
 		return []byte("null"), nil // e.g. a modal answer has no message
 	}
-	b, err := json.Marshal(w.m)
-	if err != nil {
-		return nil, err
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(b, &fields); err != nil {
-		return nil, err
-	}
 	comps := w.m.Components
 	if comps == nil {
 		comps = []discordgo.MessageComponent{}
 	}
-	if fields["components"], err = json.Marshal(comps); err != nil {
-		return nil, err
-	}
-	return json.Marshal(fields)
+	// The outer Components is shallower than the embedded message's
+	// (tagged "-"), so it is the one encoding/json writes: one pass
+	// instead of marshalling, decoding into a map and marshalling again.
+	return json.Marshal(struct {
+		*plainMessage
+		Components []discordgo.MessageComponent `json:"components"`
+	}{(*plainMessage)(w.m), comps})
 }
+
+// plainMessage is a discordgo.Message without its methods, so embedding
+// it does not hand the outer struct a JSON method of its own.
+type plainMessage discordgo.Message
 
 // cloneMessage deep-copies a message, components included.
 func cloneMessage(m *discordgo.Message) *discordgo.Message {
