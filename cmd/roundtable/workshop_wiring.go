@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -21,6 +22,7 @@ import (
 // effector's background work.
 type liveWorkshops struct {
 	runner   *workshop.Runner
+	store    *db.RunStore
 	effector *discord.WorkshopEffector
 	log      *slog.Logger
 }
@@ -51,7 +53,7 @@ func startWorkshops(ctx context.Context, cfg Config, d *db.DB, s *discord.Sessio
 	}
 	cmds.Register(reg, router)
 
-	lw := &liveWorkshops{runner: runner, effector: effector, log: log}
+	lw := &liveWorkshops{runner: runner, store: store, effector: effector, log: log}
 	timers[db.DefaultRunTimerKind] = lw.fire
 	// Effects interrupted by the last shutdown or crash are carried out now;
 	// timers that came due meanwhile fire by themselves.
@@ -81,16 +83,46 @@ func startWorkshops(ctx context.Context, cfg Config, d *db.DB, s *discord.Sessio
 	return lw, nil
 }
 
-// fire applies a run's timer; a timer whose run is gone is dropped.
+// fire applies a run's timer; a timer whose run is gone is dropped. When
+// carrying out the step fails for a reason the host can fix (a missing
+// permission, a full server), the host is told in the main channel, once;
+// the worker retries the timer, and the step completes once it is fixed.
+// Discord or Postgres having a bad moment is only retried.
 func (lw *liveWorkshops) fire(ctx context.Context, t db.Timer) error {
-	if err := lw.runner.Fire(ctx, t.Key); err != nil {
-		if workshop.ErrorCode(err) == workshop.ENOTFOUND {
-			lw.log.Warn("timer for a run that no longer exists", "key", t.Key)
-			return nil
-		}
-		return err
+	err := lw.runner.Fire(ctx, t.Key)
+	if err == nil {
+		return nil
 	}
-	return nil
+	if workshop.ErrorCode(err) == workshop.ENOTFOUND {
+		lw.log.Warn("timer for a run that no longer exists", "key", t.Key)
+		return nil
+	}
+	if hostCanFix(err) {
+		lw.tellHost(ctx, t.Key, err)
+	}
+	return err
+}
+
+// hostCanFix reports whether err says, in words for members, something a
+// host or server admin can act on, rather than a passing failure.
+func hostCanFix(err error) bool {
+	var dom *workshop.Error
+	return errors.As(err, &dom) && dom.Code != workshop.EUNAVAILABLE
+}
+
+// tellHost tells the host of the timer's run what is stuck.
+func (lw *liveWorkshops) tellHost(ctx context.Context, timerKey string, cause error) {
+	t, err := workshop.ParseTimerKey(timerKey)
+	if err == nil {
+		var r *workshop.Run
+		if r, err = lw.store.FindRun(ctx, t.RunID); err == nil {
+			err = lw.effector.TellHost(ctx, r, "**"+r.Curriculum.Title+"** is stuck: "+workshop.ErrorMessage(cause)+
+				" I keep retrying on my own, and the workshop carries on as soon as that's fixed.")
+		}
+	}
+	if err != nil {
+		lw.log.Warn("telling the host a workshop step is stuck", "key", timerKey, "err", err, "cause", cause)
+	}
 }
 
 // Close stops the effector's background work (pending lobby updates are
