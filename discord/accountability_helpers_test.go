@@ -1,7 +1,6 @@
 package discord
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"strings"
@@ -16,8 +15,9 @@ import (
 
 // notifierEnv is an emulator, an unmodified discordgo session on it and a
 // notifier speaking through that session. Its transport can answer chosen
-// requests itself (stub) for what the emulator does not model: members
-// whose DMs are closed, forum posts, Discord having a bad moment.
+// requests itself (stub) for what the emulator does not model: a DM
+// channel Discord no longer knows. Closed DMs (CloseDMs), forum posts and
+// server errors (WithFaults) the emulator answers itself.
 type notifierEnv struct {
 	e    *discordtest.Emulator
 	s    *discordgo.Session
@@ -40,12 +40,6 @@ func newNotifierEnv(t *testing.T, opts ...discordtest.Option) *notifierEnv {
 	return &notifierEnv{e: e, s: s, n: n, seed: e.Seed(), stub: stub}
 }
 
-// stubbedCall is one request the stub answered, with its body.
-type stubbedCall struct {
-	method, path string
-	body         []byte
-}
-
 // stubTransport passes requests to the emulator unless answer, given the
 // method and path (from /api/v9 on), returns a response to give instead.
 type stubTransport struct {
@@ -53,7 +47,6 @@ type stubTransport struct {
 
 	mu     sync.Mutex
 	answer func(method, path string) (status int, body string, ok bool)
-	calls  []stubbedCall
 }
 
 func (st *stubTransport) setAnswer(f func(method, path string) (int, string, bool)) {
@@ -62,36 +55,24 @@ func (st *stubTransport) setAnswer(f func(method, path string) (int, string, boo
 	st.answer = f
 }
 
-func (st *stubTransport) stubbed() []stubbedCall {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return append([]stubbedCall(nil), st.calls...)
-}
-
 func (st *stubTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	st.mu.Lock()
 	answer := st.answer
 	st.mu.Unlock()
-	path := strings.TrimPrefix(r.URL.Path, "/api/v9")
 	if answer == nil {
 		return st.next.RoundTrip(r)
 	}
-	status, body, ok := answer(r.Method, path)
+	status, body, ok := answer(r.Method, strings.TrimPrefix(r.URL.Path, "/api/v9"))
 	if !ok {
 		return st.next.RoundTrip(r)
 	}
-	var sent []byte
 	if r.Body != nil {
-		sent, _ = io.ReadAll(r.Body)
 		_ = r.Body.Close()
 	}
-	st.mu.Lock()
-	st.calls = append(st.calls, stubbedCall{method: r.Method, path: path, body: sent})
-	st.mu.Unlock()
 	return &http.Response{
 		StatusCode: status, Status: http.StatusText(status), Request: r,
 		Header:        http.Header{"Content-Type": {"application/json"}},
-		Body:          io.NopCloser(bytes.NewReader([]byte(body))),
+		Body:          io.NopCloser(strings.NewReader(body)),
 		ContentLength: int64(len(body)),
 	}, nil
 }

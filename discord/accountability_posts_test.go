@@ -3,6 +3,7 @@ package discord
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/roundtable-bot/roundtable/accountability"
 	"github.com/roundtable-bot/roundtable/discord/discordtest"
+	"github.com/roundtable-bot/roundtable/discord/discordtest/fault"
 )
 
 func testDate(t *testing.T) accountability.Date {
@@ -139,22 +141,28 @@ func TestReminderGoesByDM(t *testing.T) {
 // Discord does for a member whose DMs are closed: 403, code 50007.
 func TestReminderFallsBackToMentionWhenDMsAreClosed(t *testing.T) {
 	t.Parallel()
-	env := newNotifierEnv(t)
+	// Opening a DM channel fails with 503 once the error rate is raised:
+	// Discord having a bad moment on that one route.
+	openingDMs := fault.Options{Statuses: []int{http.StatusServiceUnavailable}, Match: func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/users/@me/channels")
+	}}
+	env := newNotifierEnv(t, discordtest.WithFaults(openingDMs))
 	user, other := env.seed.MemberIDs[1], env.seed.MemberIDs[2]
-	env.stub.setAnswer(func(method, path string) (int, string, bool) {
-		dm := env.e.DMChannel(user)
-		if method == "POST" && dm != "" && path == "/channels/"+dm+"/messages" {
-			return 403, `{"message": "Cannot send messages to this user", "code": 50007}`, true
-		}
-		return 0, "", false
-	})
+	env.e.CloseDMs(user)
 	n := accountability.ReminderNotice{GuildID: env.seed.GuildID, UserID: user, ChannelID: env.seed.TextChannelID, Date: testDate(t)}
 	via, err := env.n.SendReminder(context.Background(), n)
 	if err != nil || via != accountability.DeliveredByMention {
 		t.Fatalf("SendReminder = %q, %v; want mention", via, err)
 	}
-	if len(env.stub.stubbed()) != 1 {
-		t.Errorf("DM attempts refused: %d, want 1", len(env.stub.stubbed()))
+	dm := env.e.DMChannel(user)
+	refused := 0
+	for _, r := range env.e.Requests() {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/channels/"+dm+"/messages") && r.Status == http.StatusForbidden {
+			refused++
+		}
+	}
+	if dm == "" || refused != 1 || len(env.e.Messages(dm)) != 0 {
+		t.Errorf("DM channel %q: %d attempts refused, %d delivered; want one refused attempt", dm, refused, len(env.e.Messages(dm)))
 	}
 	m := env.lastMessage(t, env.seed.TextChannelID)
 	if !strings.Contains(m.Content, "<@"+user+">") || !slices.Equal(mentionedIDs(m), []string{user}) || m.MentionEveryone {
@@ -162,16 +170,14 @@ func TestReminderFallsBackToMentionWhenDMsAreClosed(t *testing.T) {
 	}
 
 	// Another refusal (not 50007) is an error, not a channel mention.
-	env.stub.setAnswer(func(method, path string) (int, string, bool) {
-		if method == "POST" && path == "/users/@me/channels" {
-			return 503, `{"message": "Service Unavailable", "code": 0}`, true
-		}
-		return 0, "", false
-	})
+	env.e.Faults().SetErrorRate(1)
 	n.UserID = other
 	via, err = env.n.SendReminder(context.Background(), n)
 	if code := accountability.ErrorCode(err); code != accountability.EUNAVAILABLE || via != "" {
 		t.Errorf("SendReminder with Discord down = %q, %v (code %q); want EUNAVAILABLE", via, err, code)
+	}
+	if got := env.e.Faults().Counts().Failed[http.StatusServiceUnavailable]; got != 1 {
+		t.Errorf("503s answered = %d, want the one DM channel open", got)
 	}
 	if got := env.e.Messages(env.seed.TextChannelID); len(got) != 1 {
 		t.Errorf("channel holds %d messages, want only the first fallback", len(got))

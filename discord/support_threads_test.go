@@ -2,7 +2,6 @@ package discord
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -84,10 +83,8 @@ func TestSupportThreadInTextChannel(t *testing.T) {
 	}
 }
 
-// The emulator refuses threads in forum channels (it models text-channel
-// threads only), so the stub answers the forum post request; the test
-// checks the request is Discord's forum post: a thread with its first
-// message, the question with the Mark resolved button.
+// In a forum the question is a post: a thread of the forum whose first
+// message, sharing the thread's ID, carries the question and its button.
 func TestSupportThreadInForumChannelIsAPost(t *testing.T) {
 	t.Parallel()
 	env := newNotifierEnv(t)
@@ -96,63 +93,44 @@ func TestSupportThreadInForumChannelIsAPost(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create forum: %v", err)
 	}
-	const postID = "424242424242424242"
-	env.stub.setAnswer(func(method, path string) (int, string, bool) {
-		switch {
-		case method == "POST" && path == "/channels/"+forum.ID+"/threads":
-			return 201, `{"id":"` + postID + `","type":11,"parent_id":"` + forum.ID + `","guild_id":"` + env.seed.GuildID + `","name":"x"}`, true
-		case method == "POST" && path == "/channels/"+postID+"/messages":
-			return 200, `{"id":"515151515151515151","channel_id":"` + postID + `","content":"x"}`, true
-		}
-		return 0, "", false
-	})
 	q := testQuestion(env, forum.ID)
 	threadID, err := env.n.OpenSupportThread(ctx, q)
 	if err != nil {
 		t.Fatalf("OpenSupportThread in a forum: %v", err)
 	}
-	if threadID != postID {
-		t.Errorf("thread ID = %s, want the post's %s", threadID, postID)
+	posts := env.e.Threads(forum.ID)
+	if len(posts) != 1 || posts[0].ID != threadID {
+		t.Fatalf("posts in the forum = %d, want the one returned (%s)", len(posts), threadID)
 	}
-	calls := env.stub.stubbed()
-	if len(calls) != 1 {
-		t.Fatalf("requests to the forum = %d, want one post", len(calls))
+	if th := posts[0]; th.Name != q.Topic || th.Type != discordgo.ChannelTypeGuildPublicThread {
+		t.Errorf("post %q of type %d, want a public thread named after the topic", th.Name, th.Type)
 	}
-	var body struct {
-		Name    string `json:"name"`
-		Message struct {
-			Content         string                            `json:"content"`
-			AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
-			Components      []struct {
-				Components []struct {
-					CustomID string `json:"custom_id"`
-				} `json:"components"`
-			} `json:"components"`
-		} `json:"message"`
+	msgs := env.e.Messages(threadID)
+	if len(msgs) != 1 || msgs[0].ID != threadID {
+		t.Fatalf("post holds %d messages, want its first message (ID %s)", len(msgs), threadID)
 	}
-	if err := json.Unmarshal(calls[0].body, &body); err != nil {
-		t.Fatalf("forum post body %q: %v", calls[0].body, err)
+	m := msgs[0]
+	if got := buttonIDs(m); !slices.Equal(got, []string{accountability.ResolveButtonID}) {
+		t.Errorf("buttons = %v, want Mark resolved (%s)", got, accountability.ResolveButtonID)
 	}
-	if body.Name != q.Topic || !strings.Contains(body.Message.Content, "<@"+q.AskerID+">") {
-		t.Errorf("post %q with first message %q, want the topic and the asker", body.Name, body.Message.Content)
+	if !strings.Contains(m.Content, "<@"+q.AskerID+">") || len(m.Embeds) != 1 || m.Embeds[0].Description != q.Details {
+		t.Errorf("first message %q with embeds %+v, want the asker and the question", m.Content, m.Embeds)
 	}
-	if len(body.Message.Components) != 1 || len(body.Message.Components[0].Components) != 1 ||
-		body.Message.Components[0].Components[0].CustomID != accountability.ResolveButtonID {
-		t.Errorf("first message components = %+v, want the Mark resolved button", body.Message.Components)
-	}
-	if am := body.Message.AllowedMentions; am == nil || len(am.Parse) != 0 || !slices.Equal(am.Users, []string{q.AskerID}) {
-		t.Errorf("allowed mentions = %+v, want exactly the asker", am)
+	if !slices.Equal(mentionedIDs(m), []string{q.AskerID}) || m.MentionEveryone {
+		t.Errorf("question pinged %v (everyone %v), want exactly the asker", mentionedIDs(m), m.MentionEveryone)
 	}
 
 	// A forum takes no messages of its own: the nudge goes into the post.
-	err = env.n.Nudge(ctx, accountability.Thread{GuildID: env.seed.GuildID, ThreadID: postID, ChannelID: forum.ID,
+	err = env.n.Nudge(ctx, accountability.Thread{GuildID: env.seed.GuildID, ThreadID: threadID, ChannelID: forum.ID,
 		AskerID: q.AskerID, Topic: q.Topic, State: accountability.Open})
 	if err != nil {
 		t.Fatalf("Nudge in a forum: %v", err)
 	}
-	calls = env.stub.stubbed()
-	if len(calls) != 2 || calls[1].path != "/channels/"+postID+"/messages" {
-		t.Errorf("nudge requests = %+v, want a message in the post", calls[1:])
+	if got := env.e.Messages(threadID); len(got) != 2 {
+		t.Fatalf("post holds %d messages, want the question and the nudge", len(got))
+	}
+	if nudge := env.lastMessage(t, threadID); nudge.Content == "" || len(nudge.Mentions) != 0 || nudge.MentionEveryone {
+		t.Errorf("nudge %q pinged %v (everyone %v), want nobody", nudge.Content, mentionedIDs(nudge), nudge.MentionEveryone)
 	}
 }
 

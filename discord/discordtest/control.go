@@ -128,6 +128,8 @@ func (e *Emulator) controlMemberAction(w http.ResponseWriter, r *http.Request) {
 		} else {
 			err = m.JoinVoice(channel)
 		}
+	case "close-dms":
+		m.CloseDMs()
 	case "say":
 		var msg *discordgo.Message
 		msg, err = m.Say(channel, req.Content)

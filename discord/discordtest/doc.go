@@ -16,7 +16,9 @@
 // Simulated members (Members, Member, Owner, AddMember) act as people in
 // the client would, through the same checks: RunCommand (with "group sub"
 // paths and typed options), Autocomplete, ClickButton, ChooseSelect,
-// SubmitModal, JoinVoice, LeaveVoice, Say and DM. Interaction actions return
+// SubmitModal, JoinVoice, LeaveVoice, Say, DM and CloseDMs (the privacy
+// setting: the bot may open the DM channel but its messages there get 403
+// 50007 "Cannot send messages to this user"). Interaction actions return
 // an *Interaction whose WaitResponse, Response and Failed tell what the app
 // answered. Tests assert on the state through Channels, Threads, Messages,
 // Overwrites, CanSee, Visible, Permissions, VoiceChannelOf, Commands,
@@ -41,10 +43,13 @@
 // <= 2000, no empty message 50006); interactions (initial response within
 // 3 s or the member sees it fail and later callbacks get 10062, a second
 // initial response 40060, tokens valid 15 minutes then 50027); member moves
-// only for members in voice (40032). Every mutating call emits its gateway
-// dispatch, filtered by the intents the client identified with; without
-// MESSAGE_CONTENT, message content is empty except in DMs, the bot's own
-// messages and messages mentioning it.
+// only for members in voice (40032); forum and media channels take posts
+// (POST /channels/{id}/threads with a message: a public thread whose first
+// message shares its ID, needing SEND_MESSAGES, applied_tags from the
+// forum's available_tags or 10087) but no messages of their own (40058).
+// Every mutating call emits its gateway dispatch, filtered by the intents
+// the client identified with; without MESSAGE_CONTENT, message content is
+// empty except in DMs, the bot's own messages and messages mentioning it.
 //
 // Objects are stored as discordgo's types and sent as Discord sends them:
 // message components kept (discordgo's Message drops them when marshalled),
@@ -74,6 +79,7 @@
 //	POST /_emulator/members/{user_id}/modal        {"interaction_id", "custom_id", "fields": {...}}
 //	POST /_emulator/members/{user_id}/voice        {"channel_id": "..."} joins, {"channel_id": null} leaves
 //	POST /_emulator/members/{user_id}/say          {"channel_id", "content"}
+//	POST /_emulator/members/{user_id}/close-dms    {} the bot's DMs to the member are refused (50007)
 //
 // Interaction actions answer {"interaction_id", "token"}; errors are
 // {"code": 0, "message"} with status 400.

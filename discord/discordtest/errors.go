@@ -35,6 +35,7 @@ func errUnknownWebhook() *apiError     { return newAPIError(404, 10015, "Unknown
 func errUnknownCommand() *apiError     { return newAPIError(404, 10063, "Unknown application command") }
 func errUnknownInteraction() *apiError { return newAPIError(404, 10062, "Unknown interaction") }
 func errUnknownEvent() *apiError       { return newAPIError(404, 10070, "Unknown Guild Scheduled Event") }
+func errUnknownTag() *apiError         { return newAPIError(404, 10087, "Unknown Tag") }
 func errMissingAccess() *apiError      { return newAPIError(403, 50001, "Missing Access") }
 func errMissingPermissions() *apiError { return newAPIError(403, 50013, "Missing Permissions") }
 func errInvalidWebhookToken() *apiError {
@@ -55,6 +56,12 @@ func errAlreadyAcknowledged() *apiError {
 func errEmptyMessage() *apiError { return newAPIError(400, 50006, "Cannot send an empty message") }
 func errNonTextChannel() *apiError {
 	return newAPIError(400, 50008, "Cannot send messages in a non-text channel")
+}
+func errCannotMessageUser() *apiError {
+	return newAPIError(403, 50007, "Cannot send messages to this user")
+}
+func errForumMessage() *apiError {
+	return newAPIError(400, 40058, "Cannot send a message in a forum channel")
 }
 func errCannotEditOthers() *apiError {
 	return newAPIError(403, 50005, "Cannot edit a message authored by another user")

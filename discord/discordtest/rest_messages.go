@@ -30,13 +30,22 @@ func decodeMessageReq(c *call) (*messageReq, []upload, *apiError) {
 	return &req, files, nil
 }
 
-// sendPermissions is what the bot needs to post in a channel: VIEW_CHANNEL
-// and SEND_MESSAGES (SEND_MESSAGES_IN_THREADS in threads), ATTACH_FILES
-// for files.
+// checkSend is what the bot needs to post in a channel: VIEW_CHANNEL and
+// SEND_MESSAGES (SEND_MESSAGES_IN_THREADS in threads), ATTACH_FILES for
+// files. Forum and media channels take posts (threads), never messages; a
+// DM reaches only a member who has not closed their DMs.
 func (e *Emulator) checkSend(ch *discordgo.Channel, files int) *apiError {
 	switch ch.Type {
-	case discordgo.ChannelTypeGuildCategory, discordgo.ChannelTypeGuildForum, discordgo.ChannelTypeGuildMedia:
+	case discordgo.ChannelTypeGuildCategory:
 		return errNonTextChannel()
+	case discordgo.ChannelTypeGuildForum, discordgo.ChannelTypeGuildMedia:
+		return errForumMessage()
+	case discordgo.ChannelTypeDM:
+		for _, u := range ch.Recipients {
+			if e.st.closedDMs[u.ID] {
+				return errCannotMessageUser()
+			}
+		}
 	}
 	need := int64(discordgo.PermissionSendMessages)
 	if ch.IsThread() {

@@ -3,6 +3,7 @@ package discordtest
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -63,6 +64,14 @@ func (e *Emulator) threadParent(id string, t discordgo.ChannelType) (*discordgo.
 }
 
 func (e *Emulator) newThread(id string, parent *discordgo.Channel, t discordgo.ChannelType, r *threadReq, now time.Time) *discordgo.Channel {
+	th := e.storeThread(id, parent, t, r, now)
+	e.announceThreadLocked(th)
+	return th
+}
+
+// storeThread keeps a new thread, its creator (the bot) its first member,
+// without telling anyone yet.
+func (e *Emulator) storeThread(id string, parent *discordgo.Channel, t discordgo.ChannelType, r *threadReq, now time.Time) *discordgo.Channel {
 	dur := 4320
 	if r.AutoArchiveDuration != nil {
 		dur = *r.AutoArchiveDuration
@@ -76,10 +85,13 @@ func (e *Emulator) newThread(id string, parent *discordgo.Channel, t discordgo.C
 	e.st.threadMembers[th.ID] = map[string]*discordgo.ThreadMember{
 		e.st.bot.ID: {ID: th.ID, UserID: e.st.bot.ID, JoinTimestamp: now.UTC()},
 	}
+	return th
+}
+
+func (e *Emulator) announceThreadLocked(th *discordgo.Channel) {
 	out := clone(th)
 	out.Member = clone(e.st.threadMembers[th.ID][e.st.bot.ID])
 	e.dispatchVisibleLocked("THREAD_CREATE", th.ID, threadCreateJSON(out))
-	return th
 }
 
 // threadCreateJSON marks a THREAD_CREATE for a thread just made, as Discord does.
@@ -123,9 +135,17 @@ func (e *Emulator) startThreadFromMessage(c *call) (int, any, *apiError) {
 	return http.StatusCreated, th, nil
 }
 
-// startThread is POST /channels/{id}/threads without a message; type
-// defaults to a private thread (12).
+// startThread is POST /channels/{id}/threads: in a forum or media channel
+// a post, elsewhere a thread without a message, whose type defaults to a
+// private thread (12).
 func (e *Emulator) startThread(c *call) (int, any, *apiError) {
+	ch, err := e.visibleChannel(c.param("channel_id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	if ch.Type == discordgo.ChannelTypeGuildForum || ch.Type == discordgo.ChannelTypeGuildMedia {
+		return e.startPost(c, ch)
+	}
 	var req threadReq
 	if err := c.decode(&req); err != nil {
 		return 0, nil, err
@@ -147,6 +167,73 @@ func (e *Emulator) startThread(c *call) (int, any, *apiError) {
 	}
 	th := e.newThread(e.st.newID(), parent, req.Type, &req, c.now)
 	return http.StatusCreated, th, nil
+}
+
+// postReq is the body of Start Thread in Forum or Media Channel
+// (resources-channel.mdx): the thread's fields and its first message.
+type postReq struct {
+	threadReq
+	AppliedTags []string    `json:"applied_tags"`
+	Message     *messageReq `json:"message"`
+}
+
+// startPost makes a post in a forum or media channel: a public thread and
+// its first message, which shares the thread's ID (topics-threads.mdx).
+// It takes SEND_MESSAGES on the forum; CREATE_PUBLIC_THREADS is ignored.
+func (e *Emulator) startPost(c *call, forum *discordgo.Channel) (int, any, *apiError) {
+	raw, files, err := c.payload()
+	if err != nil {
+		return 0, nil, err
+	}
+	var req postReq
+	if json.Unmarshal(raw, &req) != nil {
+		return 0, nil, errInvalidJSON()
+	}
+	if req.Message == nil {
+		return 0, nil, errInvalidForm("message", "BASE_TYPE_REQUIRED", "This field is required")
+	}
+	if err := req.validate(); err != nil {
+		return 0, nil, err
+	}
+	need := int64(discordgo.PermissionSendMessages)
+	if len(files) > 0 {
+		need |= discordgo.PermissionAttachFiles
+	}
+	if !e.botCan(forum.ID, need) {
+		return 0, nil, errMissingPermissions()
+	}
+	tags := []string{}
+	for _, id := range req.AppliedTags {
+		if !slices.ContainsFunc(forum.AvailableTags, func(t discordgo.ForumTag) bool { return t.ID == id }) {
+			return 0, nil, errUnknownTag()
+		}
+		tags = append(tags, id)
+	}
+	if req.RateLimitPerUser == 0 {
+		req.RateLimitPerUser = forum.DefaultThreadRateLimitPerUser
+	}
+	req.Message.Flags &= flagSuppressEmbeds | flagSuppressNotify // the only flags a post's message may set
+	th := e.storeThread(e.st.newID(), forum, discordgo.ChannelTypeGuildPublicThread, &req.threadReq, c.now)
+	th.AppliedTags = tags
+	m, err := e.newMessage(th, e.st.bot, req.Message, files, c.now)
+	if err != nil {
+		e.removeChannelLocked(th) // nobody has heard of it yet
+		return 0, nil, err
+	}
+	m.ID = th.ID
+	e.storeMessage(m)
+	th.MessageCount = 0 // message_count leaves out the first message (resources-channel.mdx)
+	forum.LastMessageID = th.ID
+	e.announceThreadLocked(th)
+	e.dispatchMessageLocked("MESSAGE_CREATE", m)
+	return http.StatusCreated, postJSON{th, wireMessage{m}}, nil
+}
+
+// postJSON is a new post as Discord answers it: the thread, with its first
+// message nested.
+type postJSON struct {
+	*discordgo.Channel
+	Message wireMessage `json:"message"`
 }
 
 // modifyThread applies PATCH /channels/{id} to a thread: MANAGE_THREADS, or

@@ -31,6 +31,7 @@ type State struct {
 	interactions  map[string]*interaction
 	tokens        map[string]string // interaction token -> interaction ID
 	dms           map[string]string // user -> DM channel
+	closedDMs     map[string]bool   // users who take no DMs from the bot
 	events        map[string]*discordgo.GuildScheduledEvent
 	eventOrder    []string
 }
@@ -66,6 +67,7 @@ func newState(now func() time.Time) *State {
 		interactions:  map[string]*interaction{},
 		tokens:        map[string]string{},
 		dms:           map[string]string{},
+		closedDMs:     map[string]bool{},
 		events:        map[string]*discordgo.GuildScheduledEvent{},
 	}
 }
