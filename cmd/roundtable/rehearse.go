@@ -168,7 +168,7 @@ func (r *rehearsal) run(ctx context.Context, lib *workshop.Library, out io.Write
 
 	seed := e.Seed()
 	bot, err := startEmulatedBot(ctx, r.cfg, d, lib, emulatedBotOptions{
-		APIBase: "http://" + ln.Addr().String(), Token: seed.Token, GuildID: seed.GuildID, Speed: r.speed,
+		APIBase: "http://" + ln.Addr().String(), Token: seed.Token, GuildIDs: []string{seed.GuildID}, Speed: r.speed,
 	}, r.log)
 	if err != nil {
 		return fmt.Errorf("starting the bot: %w", err)

@@ -26,9 +26,9 @@ type emulatedBot struct {
 
 // emulatedBotOptions says where the emulator is and how to run.
 type emulatedBotOptions struct {
-	APIBase string // scheme and host of the emulator
-	Token   string
-	GuildID string // where the slash commands are registered
+	APIBase  string // scheme and host of the emulator
+	Token    string
+	GuildIDs []string // where the slash commands are registered
 	// Speed compresses every run the bot starts (workshop.Engine.Speed);
 	// 0 is real time.
 	Speed float64
@@ -62,7 +62,7 @@ func startEmulatedBot(ctx context.Context, cfg Config, d *db.DB, lib *workshop.L
 	b.timers = startTimerWorker(ctx, d, dispatch, log)
 	registry.Install(router)
 	session.AddHandler(router.Handle)
-	if err := registry.Register(ctx, session.Session, session.ApplicationID, []string{opts.GuildID}); err != nil {
+	if err := registry.Register(ctx, session.Session, session.ApplicationID, opts.GuildIDs); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("registering slash commands: %w", err)
 	}

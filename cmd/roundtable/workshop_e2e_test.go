@@ -64,7 +64,7 @@ func newE2E(t testing.TB, participants int, speed float64, grace time.Duration, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	x.opts = emulatedBotOptions{APIBase: base.Scheme + "://" + base.Host, Token: seed.Token, GuildID: seed.GuildID, Speed: speed}
+	x.opts = emulatedBotOptions{APIBase: base.Scheme + "://" + base.Host, Token: seed.Token, GuildIDs: []string{seed.GuildID}, Speed: speed}
 	if x.people, err = newCast(e, participants); err != nil {
 		t.Fatal(err)
 	}

@@ -375,3 +375,103 @@ func TestWorkshopWithoutManageChannelsTellsTheHost(t *testing.T) {
 		t.Errorf("%d requests to %s with %d: %s", f.Count, f.Route, f.Status, f.Error)
 	}
 }
+
+// guildCast is a cast in another guild the emulator added: its owner
+// hosts, its first n members take part.
+func guildCast(x *e2e, g discordtest.GuildInfo, n int) *cast {
+	c := *x.people
+	c.seed.GuildInfo = g
+	c.host = x.e.MemberOf(g.GuildID, g.OwnerID)
+	c.members = nil
+	for i, id := range g.MemberIDs[:n] {
+		c.members = append(c.members, &castMember{SimMember: x.e.MemberOf(g.GuildID, id), Level: castLevels[i%len(castLevels)], InVoice: i%2 == 0})
+	}
+	return &c
+}
+
+// waitChannelsGone waits until no channel of the guild is under cat.
+func waitChannelsGone(t *testing.T, e *discordtest.Emulator, guild, cat string) {
+	t.Helper()
+	// (Not WaitFor: its condition runs under the emulator's lock, which
+	// Emulator.Channels takes too.)
+	for deadline := time.Now().Add(30 * time.Second); len(channelsUnder(e, guild, cat)) > 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("channels %v under %s are still there", channelsUnder(e, guild, cat), cat)
+		}
+	}
+}
+
+// One bot serving two servers (two guild_ids), a run in each at once:
+// each run's rooms are made in its own server; ending one, and the
+// start-up sweep of a restarted bot, leave the other's rooms standing.
+func TestWorkshopRunsInTwoGuildsStayApart(t *testing.T) {
+	const speed = 60
+	x := newE2E(t, 4, speed, 500*time.Millisecond)
+	other := x.e.AddGuild("Second Server")
+	x.stopBot()
+	x.opts.GuildIDs = append(x.opts.GuildIDs, other.GuildID)
+	x.startBot()
+
+	runs := []*isolatedRun{{people: x.people}, {people: guildCast(x, other, 4)}}
+	for _, run := range runs {
+		run.id = openIn(t, run.people)
+	}
+	for _, run := range runs {
+		guild := run.people.seed.GuildID
+		r := x.waitRun(run.id, "the first breakout", 30*time.Second, func(r *workshop.Run) bool { return r.StepIndex >= 0 })
+		if r.GuildID != guild {
+			t.Fatalf("run %d is stored as guild %s's, want %s", run.id, r.GuildID, guild)
+		}
+		run.groups = r.Formations[0].Groups
+		run.cat, run.rooms = runRooms(t, x.e, guild, run.id, run.groups)
+	}
+	// Every group of both runs gets its first prompt in its own room.
+	x.e.WaitFor(t, 30*time.Second, func(st *discordtest.State) bool {
+		for _, run := range runs {
+			for _, g := range run.groups {
+				if len(st.Messages(run.rooms[g.Number][0])) < len(g.Members) {
+					return false
+				}
+			}
+		}
+		return true
+	})
+	for i, run := range runs {
+		elsewhere := runs[1-i].people.seed.GuildID
+		for _, c := range x.e.Channels(elsewhere) {
+			if strings.HasPrefix(c.Name, "Workshop #"+strconv.FormatInt(run.id, 10)+":") {
+				t.Errorf("run %d made its category in the other server", run.id)
+			}
+		}
+		for _, g := range run.groups {
+			for _, m := range g.Members {
+				if x.e.CanSee(runs[1-i].rooms[1][0], m) {
+					t.Errorf("%s of run %d can see a room of the other server's run", m, run.id)
+				}
+			}
+		}
+	}
+
+	first, second := runs[0], runs[1]
+	want := len(channelsUnder(x.e, other.GuildID, second.cat))
+	if _, err := first.people.command(first.people.host, "workshop end", nil, first.people.seed.TextChannelID); err != nil {
+		t.Fatal(err)
+	}
+	x.waitRun(first.id, "the first run's rooms deleted", 30*time.Second, func(r *workshop.Run) bool { return r.RoomsDeleted })
+	waitChannelsGone(t, x.e, first.people.seed.GuildID, first.cat)
+	// A restart sweeps both servers for rooms no run needs: the live run's
+	// are needed.
+	x.stopBot()
+	x.startBot()
+	if got := len(channelsUnder(x.e, other.GuildID, second.cat)); got != want {
+		t.Errorf("after the first run ended and the bot restarted, the second server's run has %d of its %d channels", got, want)
+	}
+	if r := x.run(second.id); r.State.Over() || r.RoomsDeleted {
+		t.Fatalf("run %d in the other server is %s, rooms deleted %v", second.id, r.State, r.RoomsDeleted)
+	}
+	if _, err := second.people.command(second.people.host, "workshop end", nil, second.people.seed.TextChannelID); err != nil {
+		t.Fatal(err)
+	}
+	waitChannelsGone(t, x.e, other.GuildID, second.cat)
+	x.checkRequests()
+}

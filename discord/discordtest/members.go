@@ -22,12 +22,23 @@ type SimMember struct {
 func (e *Emulator) Member(userID string) *SimMember {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.simMemberLocked(userID)
+	return e.simMemberLocked(e.seed.GuildID, userID)
 }
 
-func (e *Emulator) simMemberLocked(userID string) *SimMember {
-	gid := e.seed.GuildID
-	m, ok := e.st.guilds[gid].members[userID]
+// MemberOf returns the simulated member for a user of any guild the
+// emulator has (see AddGuild), or nil.
+func (e *Emulator) MemberOf(guildID, userID string) *SimMember {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.simMemberLocked(guildID, userID)
+}
+
+func (e *Emulator) simMemberLocked(gid, userID string) *SimMember {
+	g, ok := e.st.guilds[gid]
+	if !ok {
+		return nil
+	}
+	m, ok := g.members[userID]
 	if !ok || userID == e.st.bot.ID {
 		return nil
 	}
@@ -40,7 +51,7 @@ func (e *Emulator) Members() []*SimMember {
 	defer e.mu.Unlock()
 	var out []*SimMember
 	for _, id := range e.seed.MemberIDs {
-		if m := e.simMemberLocked(id); m != nil {
+		if m := e.simMemberLocked(e.seed.GuildID, id); m != nil {
 			out = append(out, m)
 		}
 	}
@@ -61,7 +72,7 @@ func (e *Emulator) AddMember(username string) *SimMember {
 	ev := clone(m)
 	e.dispatchLocked("GUILD_MEMBER_ADD", ev)
 	e.notifyLocked()
-	return e.simMemberLocked(u.ID)
+	return e.simMemberLocked(e.seed.GuildID, u.ID)
 }
 
 // RunCommand runs a slash command. name is the command as typed, with its

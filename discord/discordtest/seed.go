@@ -12,11 +12,17 @@ import (
 // SeedInfo describes the seeded application and guild, for a person or a
 // program pointing a bot at a standalone emulator.
 type SeedInfo struct {
-	APIBase        string // e.g. http://127.0.0.1:8080/api/v9 (empty until Serve)
-	GatewayURL     string // what GET /gateway answers
-	Token          string // the bot token, without the "Bot " prefix
-	ApplicationID  string
-	BotUserID      string
+	APIBase       string // e.g. http://127.0.0.1:8080/api/v9 (empty until Serve)
+	GatewayURL    string // what GET /gateway answers
+	Token         string // the bot token, without the "Bot " prefix
+	ApplicationID string
+	BotUserID     string
+	GuildInfo     // the seeded guild
+}
+
+// GuildInfo describes a guild the emulator made: the seeded one, or one
+// added with AddGuild.
+type GuildInfo struct {
 	GuildID        string
 	OwnerID        string
 	BotRoleID      string
@@ -55,36 +61,8 @@ func (e *Emulator) seedDefault() error {
 	st.bot = &discordgo.User{ID: st.newID(), Username: "Roundtable", Discriminator: "0000", Bot: true}
 	st.users[st.bot.ID] = st.bot
 
-	gid := st.newID()
-	owner := &discordgo.User{ID: st.newID(), Username: "owner", GlobalName: "Guild Owner", Discriminator: "0"}
-	st.users[owner.ID] = owner
-	g := &guild{
-		g:       &discordgo.Guild{ID: gid, Name: "Roundtable Test Guild", OwnerID: owner.ID},
-		members: map[string]*discordgo.Member{},
-		voice:   map[string]*discordgo.VoiceState{},
-	}
-	st.guilds[gid] = g
-	st.guildOrder = append(st.guildOrder, gid)
-	g.roles = append(g.roles, &discordgo.Role{ID: gid, Name: "@everyone", Permissions: EveryonePermissions})
-	botRole := &discordgo.Role{ID: st.newID(), Name: "Roundtable", Permissions: BotPermissions &^ e.cfg.withoutBot,
-		Position: 1, Managed: true}
-	g.roles = append(g.roles, botRole)
-
-	st.addMember(gid, owner, now)
-	st.addMember(gid, st.bot, now).Roles = []string{botRole.ID}
-	var members []string
-	for i := 1; i <= e.cfg.members; i++ {
-		u := &discordgo.User{ID: st.newID(), Username: fmt.Sprintf("member%d", i),
-			GlobalName: fmt.Sprintf("Member %d", i), Discriminator: "0"}
-		st.users[u.ID] = u
-		st.addMember(gid, u, now)
-		members = append(members, u.ID)
-	}
-	text := st.addChannel(&discordgo.Channel{GuildID: gid, Name: "general", Type: discordgo.ChannelTypeGuildText})
-	voice := st.addChannel(&discordgo.Channel{GuildID: gid, Name: "Lobby", Type: discordgo.ChannelTypeGuildVoice,
-		Bitrate: 64000})
-	e.seed = SeedInfo{Token: st.app.Token, ApplicationID: st.app.ID, BotUserID: st.bot.ID, GuildID: gid,
-		OwnerID: owner.ID, BotRoleID: botRole.ID, TextChannelID: text.ID, VoiceChannelID: voice.ID, MemberIDs: members}
+	guild := e.addGuildLocked("Roundtable Test Guild", "", now)
+	e.seed = SeedInfo{Token: st.app.Token, ApplicationID: st.app.ID, BotUserID: st.bot.ID, GuildInfo: guild}
 	return nil
 }
 
