@@ -79,7 +79,7 @@ func newFlowBot(t *testing.T, d *db.DB, start time.Time) *flowBot {
 	clock := newFlowClock(start)
 	// The stores stamp rows and schedule prompts on the database's clock.
 	d.Now = func() time.Time { return clock.Now().UTC() }
-	e := discordtest.New(t, discordtest.WithProfile("none"), discordtest.WithMembers(4), discordtest.WithClock(clock.Now))
+	e := discordtest.New(t, discordtest.WithProfile("none"), discordtest.WithMembers(5), discordtest.WithClock(clock.Now))
 	s := e.Session(t)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -274,14 +274,16 @@ func TestAccountabilityFlowAcrossZonesAndDST(t *testing.T) {
 	b := newFlowBot(t, d, utc(t, "2026-03-26 07:00"))
 	owner, text := b.e.Owner(), b.seed.TextChannelID
 	ana, ben, chitra, dora := b.member(0), b.member(1), b.member(2), b.member(3)
+	eve := b.member(4) // her DMs are closed: her reminder is a mention in the channel
+	eve.CloseDMs()
 
 	wantPrivate(t, "setup", b.run(t, owner, "accountability setup", map[string]any{"channel": text, "cadence": "daily",
 		"time": "09:00", "timezone": "Europe/Berlin"}, text), "")
 	for m, zone := range map[*discordtest.SimMember]string{ana: "Europe/Berlin", ben: "America/New_York",
-		chitra: "Asia/Kolkata", dora: "Europe/Berlin"} {
+		chitra: "Asia/Kolkata", dora: "Europe/Berlin", eve: "Europe/Berlin"} {
 		wantPrivate(t, "zone of "+m.UserID, b.run(t, m, "timezone set", map[string]any{"zone": zone}, text), zone)
 	}
-	for _, m := range []*discordtest.SimMember{ana, dora} {
+	for _, m := range []*discordtest.SimMember{ana, dora, eve} {
 		wantPrivate(t, "remind on", b.run(t, m, "remind on", map[string]any{"time": "20:00"}, text), "20:00")
 	}
 
@@ -314,6 +316,13 @@ func TestAccountabilityFlowAcrossZonesAndDST(t *testing.T) {
 	}
 	if dm := b.e.DMChannel(ana.UserID); dm != "" && len(b.e.Messages(dm)) != 0 {
 		t.Fatalf("ana checked in but got %d reminders", len(b.e.Messages(dm)))
+	}
+	if dm := b.e.DMChannel(eve.UserID); dm != "" && len(b.e.Messages(dm)) != 0 {
+		t.Fatalf("eve's DMs are closed, yet %d reminders reached them", len(b.e.Messages(dm)))
+	}
+	mentions := b.messagesWhere(text, func(m *discordgo.Message) bool { return strings.Contains(m.Content, "<@"+eve.UserID+">") })
+	if len(mentions) != 1 || len(mentions[0].Mentions) != 1 || mentions[0].Mentions[0].ID != eve.UserID {
+		t.Fatalf("eve, whose DMs are closed, was reminded by %d channel mentions, want exactly 1 pinging only her", len(mentions))
 	}
 
 	// One instant, three local days: 03:30 UTC is 23:30 on the 26th in New
@@ -434,12 +443,32 @@ func (b *flowBot) ask(t *testing.T, m *discordtest.SimMember, supportID, topic s
 // A question answered by a peer and resolved with thanks, another left
 // unanswered and nudged exactly once, and /support stats that says so.
 func TestSupportThreadsFollowedToResolution(t *testing.T) {
+	testSupportFollowedToResolution(t, discordgo.ChannelTypeGuildText)
+}
+
+// The same in a forum channel: each question is a post, and a nudge goes
+// into the post (a forum takes no messages of its own).
+func TestSupportPostsInAForumFollowedToResolution(t *testing.T) {
+	testSupportFollowedToResolution(t, discordgo.ChannelTypeGuildForum)
+}
+
+func testSupportFollowedToResolution(t *testing.T, kind discordgo.ChannelType) {
 	b := newFlowBot(t, newFlowDB(t), utc(t, "2026-04-01 10:00"))
 	owner := b.e.Owner()
 	ana, ben, chitra := b.member(0), b.member(1), b.member(2)
-	support, err := b.s.GuildChannelCreate(b.seed.GuildID, "support", discordgo.ChannelTypeGuildText)
+	support, err := b.s.GuildChannelCreate(b.seed.GuildID, "support", kind)
 	if err != nil {
 		t.Fatalf("create the support channel: %v", err)
+	}
+	// nudgesOf counts the nudges about a thread where members see them.
+	nudgesOf := func(thread string) int {
+		where := support.ID
+		if kind == discordgo.ChannelTypeGuildForum {
+			where = thread
+		}
+		return len(b.messagesWhere(where, func(m *discordgo.Message) bool {
+			return m.Author.ID == b.seed.BotUserID && strings.Contains(m.Content, "<#"+thread+">")
+		}))
 	}
 	wantPrivate(t, "support setup", b.run(t, owner, "support setup", map[string]any{"channel": support.ID, "nudge_after": 2}, b.seed.TextChannelID),
 		"2 hours")
@@ -479,9 +508,7 @@ func TestSupportThreadsFollowedToResolution(t *testing.T) {
 	// Chitra's question waits; after two hours one nudge, never a second.
 	b.clock.Set(t, utc(t, "2026-04-01 10:40"))
 	second := b.ask(t, chitra, support.ID, "How do I price a side project?")
-	nudges := func() int {
-		return len(b.messagesWhere(support.ID, func(m *discordgo.Message) bool { return strings.Contains(m.Content, "<#"+second+">") }))
-	}
+	nudges := func() int { return nudgesOf(second) }
 	for _, at := range []string{"2026-04-01 12:00", "2026-04-01 12:39"} {
 		b.sweepAt(t, utc(t, at))
 	}
@@ -494,7 +521,7 @@ func TestSupportThreadsFollowedToResolution(t *testing.T) {
 	if n := nudges(); n != 1 {
 		t.Fatalf("%d nudges for the unanswered question, want exactly 1", n)
 	}
-	if n := len(b.messagesWhere(support.ID, func(m *discordgo.Message) bool { return strings.Contains(m.Content, "<#"+first+">") })); n != 0 {
+	if n := nudgesOf(first); n != 0 {
 		t.Fatalf("the answered question was nudged %d times", n)
 	}
 
