@@ -1,10 +1,6 @@
 package discord
 
 import (
-	"io"
-	"net/http"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,67 +10,22 @@ import (
 )
 
 // notifierEnv is an emulator, an unmodified discordgo session on it and a
-// notifier speaking through that session. Its transport can answer chosen
-// requests itself (stub) for what the emulator does not model: a DM
-// channel Discord no longer knows. Closed DMs (CloseDMs), forum posts and
-// server errors (WithFaults) the emulator answers itself.
+// notifier speaking through that session. What Discord does in bad cases
+// the emulator does itself: closed DMs (CloseDMs), forum posts, server
+// errors (WithFaults), deleted channels.
 type notifierEnv struct {
 	e    *discordtest.Emulator
 	s    *discordgo.Session
 	n    *AccountabilityNotifier
 	seed discordtest.SeedInfo
-	stub *stubTransport
 }
 
 func newNotifierEnv(t *testing.T, opts ...discordtest.Option) *notifierEnv {
 	t.Helper()
 	e := discordtest.New(t, opts...)
-	s, err := e.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stub := &stubTransport{next: e.HTTPClient().Transport}
-	s.Client = &http.Client{Transport: stub, Timeout: 30 * time.Second}
-	s = e.Open(t, s)
+	s := e.Session(t)
 	n := NewAccountabilityNotifier(s, AccountabilityNotifierOptions{GlobalLimit: RateLimit{1000, time.Second}})
-	return &notifierEnv{e: e, s: s, n: n, seed: e.Seed(), stub: stub}
-}
-
-// stubTransport passes requests to the emulator unless answer, given the
-// method and path (from /api/v9 on), returns a response to give instead.
-type stubTransport struct {
-	next http.RoundTripper
-
-	mu     sync.Mutex
-	answer func(method, path string) (status int, body string, ok bool)
-}
-
-func (st *stubTransport) setAnswer(f func(method, path string) (int, string, bool)) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	st.answer = f
-}
-
-func (st *stubTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	st.mu.Lock()
-	answer := st.answer
-	st.mu.Unlock()
-	if answer == nil {
-		return st.next.RoundTrip(r)
-	}
-	status, body, ok := answer(r.Method, strings.TrimPrefix(r.URL.Path, "/api/v9"))
-	if !ok {
-		return st.next.RoundTrip(r)
-	}
-	if r.Body != nil {
-		_ = r.Body.Close()
-	}
-	return &http.Response{
-		StatusCode: status, Status: http.StatusText(status), Request: r,
-		Header:        http.Header{"Content-Type": {"application/json"}},
-		Body:          io.NopCloser(strings.NewReader(body)),
-		ContentLength: int64(len(body)),
-	}, nil
+	return &notifierEnv{e: e, s: s, n: n, seed: e.Seed()}
 }
 
 // lastMessage returns the channel's newest message, failing when it has none.

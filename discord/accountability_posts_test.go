@@ -278,18 +278,26 @@ func TestReminderReopensAForgottenDMChannel(t *testing.T) {
 		t.Fatalf("first reminder = %q, %v", via, err)
 	}
 	dm := env.e.DMChannel(user)
-	refused := false
-	env.stub.setAnswer(func(method, path string) (int, string, bool) {
-		if !refused && method == "POST" && path == "/channels/"+dm+"/messages" {
-			refused = true
-			return 404, `{"message": "Unknown Channel", "code": 10003}`, true
-		}
-		return 0, "", false
-	})
+	// The notifier remembers, for this member, a channel Discord has
+	// since deleted: posting there is answered 404 Unknown Channel.
+	gone, err := env.s.GuildChannelCreate(env.seed.GuildID, "gone", discordgo.ChannelTypeGuildText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.s.ChannelDelete(gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	env.n.dms.put(user, gone.ID)
 	if via, err := env.n.SendReminder(context.Background(), n); err != nil || via != accountability.DeliveredByDM {
 		t.Fatalf("reminder after the DM channel was lost = %q, %v; want dm", via, err)
 	}
-	if !refused || len(env.e.Messages(dm)) != 2 {
-		t.Errorf("refused %v, DM holds %d messages; want the lost channel tried, then both reminders delivered", refused, len(env.e.Messages(dm)))
+	tried := 0
+	for _, r := range env.e.Requests() {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/channels/"+gone.ID+"/messages") && r.Status == http.StatusNotFound {
+			tried++
+		}
+	}
+	if tried != 1 || len(env.e.Messages(dm)) != 2 {
+		t.Errorf("the lost channel was tried %d times, the DM holds %d messages; want it tried once, then both reminders delivered", tried, len(env.e.Messages(dm)))
 	}
 }
