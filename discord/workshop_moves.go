@@ -248,9 +248,15 @@ func (w *WorkshopEffector) moveMembers(ctx context.Context, r *workshop.Run, mm 
 		entries = append(entries, "🔊 "+channelLink(ch)+" · "+mentions(links[ch]))
 		ping = append(ping, links[ch]...)
 	}
-	header := "**Your breakout rooms are ready.** Not in a voice channel yet? Click your room to join it:"
+	// The step's title tells this breakout's post from the last one's,
+	// which may list the same rooms.
+	ready := "**Your breakout rooms are ready.**"
+	if mm.StepIndex >= 0 && mm.StepIndex < len(r.Curriculum.Steps) {
+		ready = "**" + r.Curriculum.Steps[mm.StepIndex].Title + "**: your breakout rooms are ready."
+	}
+	header := ready + " Not in a voice channel yet? Click your room to join it:"
 	if !canMove {
-		header = "**Your breakout rooms are ready.** Click your room to join it. (Hosts: I need the **Move Members** permission to move people into their rooms myself.)"
+		header = ready + " Click your room to join it. (Hosts: I need the **Move Members** permission to move people into their rooms myself.)"
 	}
 	for i, part := range packEntries(header, entries) {
 		k := msgKey(mm.Key()) + ":links"

@@ -93,3 +93,37 @@ func TestDiscordgoDoesNotRetry500(t *testing.T) {
 		t.Errorf("500s answered %d, want 1 (no retry)", got)
 	}
 }
+
+// An injected 429 is Discord's shared-resource limit: discordgo waits the
+// body's retry_after and sends again, and the request goes through once.
+func TestDiscordgoWaitsOutAnInjected429(t *testing.T) {
+	var calls atomic.Int32
+	in := New(Options{ErrorRate: 1, Statuses: []int{http.StatusTooManyRequests}, RetryAfter: 300 * time.Millisecond,
+		Match: func(*http.Request) bool { return calls.Add(1) == 1 }}) // the retry goes through
+	s, reached := sessionAgainst(t, in)
+	s.ShouldRetryOnRateLimit = true
+	start := time.Now()
+	if _, err := s.ChannelMessageSend("9", "hello"); err != nil {
+		t.Fatalf("send after a 429: %v", err)
+	}
+	if waited := time.Since(start); waited < 300*time.Millisecond {
+		t.Errorf("discordgo retried after %v, before the 300ms the 429 asked for", waited)
+	}
+	if got := in.Counts().Failed[http.StatusTooManyRequests]; got != 1 || reached.Load() != 1 {
+		t.Errorf("%d 429s answered, handler reached %d times; want 1 and 1", got, reached.Load())
+	}
+}
+
+// The 429 is shaped as Discord's: scope shared, Retry-After in whole
+// seconds, retry_after in the body.
+func TestInjected429IsShapedAsDiscords(t *testing.T) {
+	in := New(Options{ErrorRate: 1, Statuses: []int{http.StatusTooManyRequests}, RetryAfter: 1500 * time.Millisecond})
+	rec := httptest.NewRecorder()
+	in.Middleware(http.NotFoundHandler()).ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/v10/channels/9/messages", nil))
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("X-RateLimit-Scope") != "shared" || rec.Header().Get("Retry-After") != "2" {
+		t.Fatalf("status %d, headers %v", rec.Code, rec.Header())
+	}
+	if body := rec.Body.String(); !strings.Contains(body, `"retry_after":1.5`) || !strings.Contains(body, `"global":false`) {
+		t.Errorf("body %s", body)
+	}
+}

@@ -20,8 +20,13 @@ type Options struct {
 	// with a server error instead of reaching the next handler.
 	ErrorRate float64
 	// Statuses are the errors to answer, picked uniformly; only 5xx codes
-	// are kept. Empty means 500 and 502.
+	// and 429 are kept. Empty means 500 and 502. A 429 is Discord's answer
+	// for a shared resource limit (X-RateLimit-Scope: shared): one the
+	// client could not have seen coming from its own buckets.
 	Statuses []int
+	// RetryAfter is how long an injected 429 asks the client to wait.
+	// Zero means 250 ms.
+	RetryAfter time.Duration
 	// Rand is the randomness source; seed it for reproducible tests. The
 	// Injector guards it with its own mutex. Nil means a time-seeded source.
 	Rand *rand.Rand
@@ -50,8 +55,9 @@ func (c Counts) FailedTotal() int {
 
 // Injector is a fault-injecting middleware. It is safe for concurrent use.
 type Injector struct {
-	match    func(*http.Request) bool
-	statuses []int
+	match      func(*http.Request) bool
+	statuses   []int
+	retryAfter time.Duration
 
 	mu        sync.Mutex
 	rand      *rand.Rand
@@ -72,18 +78,23 @@ func New(opts Options) *Injector {
 	}
 	var statuses []int
 	for _, s := range opts.Statuses {
-		if s >= 500 && s <= 599 {
+		if s >= 500 && s <= 599 || s == http.StatusTooManyRequests {
 			statuses = append(statuses, s)
 		}
 	}
 	if len(statuses) == 0 {
 		statuses = []int{http.StatusInternalServerError, http.StatusBadGateway}
 	}
+	retryAfter := opts.RetryAfter
+	if retryAfter <= 0 {
+		retryAfter = 250 * time.Millisecond
+	}
 	in := &Injector{
-		match:    opts.Match,
-		statuses: statuses,
-		rand:     r,
-		counts:   Counts{Failed: make(map[int]int)},
+		match:      opts.Match,
+		statuses:   statuses,
+		retryAfter: retryAfter,
+		rand:       r,
+		counts:     Counts{Failed: make(map[int]int)},
 	}
 	in.SetLatency(opts.Latency, opts.Jitter)
 	in.SetErrorRate(opts.ErrorRate)
@@ -141,7 +152,12 @@ func (in *Injector) Middleware(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if status != 0 {
+		switch status {
+		case 0:
+		case http.StatusTooManyRequests:
+			writeSharedLimit(w, in.retryAfter)
+			return
+		default:
 			writeDiscordError(w, status)
 			return
 		}
@@ -185,5 +201,29 @@ func writeDiscordError(w http.ResponseWriter, status int) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// rateLimited is the body of Discord's 429 (topics-rate-limits.mdx).
+type rateLimited struct {
+	Message    string  `json:"message"`
+	RetryAfter float64 `json:"retry_after"` // seconds
+	Global     bool    `json:"global"`
+}
+
+// writeSharedLimit answers as Discord does when a shared resource is rate
+// limited: 429, Retry-After in whole seconds, scope shared, and the wait in
+// the body in seconds.
+func writeSharedLimit(w http.ResponseWriter, retryAfter time.Duration) {
+	body, err := json.Marshal(rateLimited{Message: "The resource is being rate limited.", RetryAfter: retryAfter.Seconds()})
+	if err != nil {
+		http.Error(w, http.StatusText(http.StatusTooManyRequests), http.StatusTooManyRequests)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Retry-After", strconv.FormatInt(int64(math.Ceil(retryAfter.Seconds())), 10))
+	h.Set("X-RateLimit-Scope", "shared")
+	w.WriteHeader(http.StatusTooManyRequests)
 	_, _ = w.Write(body)
 }
