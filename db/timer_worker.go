@@ -53,7 +53,11 @@ const (
 	// handler's outcome (even past the lease), and the time a stopping
 	// worker gives its one attempt, before leaving the timer to its lease.
 	settleTimeout = 5 * time.Second
-	maxErrorDelay = 5 * time.Second
+	// maxErrorDelay caps the wait between attempts while the database is
+	// unreachable: what came due during a restart (a workshop's next step,
+	// with people waiting) fires within about a second of Postgres being
+	// back. A failed attempt against a down server costs next to nothing.
+	maxErrorDelay = time.Second
 )
 
 func (o TimerWorkerOptions) withDefaults() TimerWorkerOptions {
@@ -171,6 +175,7 @@ func (w *TimerWorker) Run(ctx context.Context) error {
 	finished := make(chan struct{}, 1)
 	var inFlight atomic.Int64
 	var errDelay time.Duration
+	failing := 0 // attempts failed in a row, to log an outage once, not every second
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 
@@ -207,14 +212,25 @@ func (w *TimerWorker) Run(ctx context.Context) error {
 				w.fire(ctx, q, c)
 			})
 		}
-		switch {
-		case err != nil:
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
 			errDelay = min(max(2*errDelay, 100*time.Millisecond), maxErrorDelay)
-			w.log.Warn("timers: database error; retrying", "retry_in", errDelay, "err", err)
+			failing++
+			level := slog.LevelDebug
+			if failing == 1 || failing%60 == 0 {
+				level = slog.LevelWarn
+			}
+			w.log.Log(ctx, level, "timers: database error; retrying", "retry_in", errDelay, "failed_attempts", failing, "err", err)
 			w.sleep(ctx, timer, time.Now().Add(errDelay), 0, wake, finished)
+			continue
+		}
+		if failing > 0 {
+			w.log.Info("timers: the database is back", "failed_attempts", failing)
+			failing = 0
+		}
+		switch {
 		case len(claimed) == free:
 			errDelay = 0 // there may be more due right now
 		default:
