@@ -125,7 +125,13 @@ func (x *e2e) waitRun(id int64, what string, timeout time.Duration, cond func(*w
 // begin; it returns the run's ID.
 func (x *e2e) open() int64 {
 	x.t.Helper()
-	id, err := x.people.startWorkshop("design-thinking")
+	return x.openCurriculum("design-thinking")
+}
+
+// openCurriculum is open with another curriculum of the bot's library.
+func (x *e2e) openCurriculum(curriculum string) int64 {
+	x.t.Helper()
+	id, err := x.people.startWorkshop(curriculum)
 	if err != nil {
 		x.t.Fatal(err)
 	}
