@@ -131,14 +131,22 @@ func (x *e2e) open() int64 {
 // openCurriculum is open with another curriculum of the bot's library.
 func (x *e2e) openCurriculum(curriculum string) int64 {
 	x.t.Helper()
+	runID := x.lobby(curriculum)
+	if _, err := x.people.command(x.people.host, "workshop begin", nil, x.people.seed.TextChannelID); err != nil {
+		x.t.Fatal(err)
+	}
+	return runID
+}
+
+// lobby has the host start curriculum and everyone join; the run waits in
+// its lobby. It returns the run's ID.
+func (x *e2e) lobby(curriculum string) int64 {
+	x.t.Helper()
 	id, err := x.people.startWorkshop(curriculum)
 	if err != nil {
 		x.t.Fatal(err)
 	}
 	if err := x.people.assemble(id); err != nil {
-		x.t.Fatal(err)
-	}
-	if _, err := x.people.command(x.people.host, "workshop begin", nil, x.people.seed.TextChannelID); err != nil {
 		x.t.Fatal(err)
 	}
 	runID, err := strconv.ParseInt(id, 10, 64)

@@ -240,17 +240,7 @@ func TestWorkshopTwoRunsInOneGuildStayApart(t *testing.T) {
 func TestWorkshopRefusesANonHostsHostCommand(t *testing.T) {
 	x := newE2E(t, 3, 60, 500*time.Millisecond)
 	seed := x.people.seed
-	id, err := x.people.startWorkshop("design-thinking")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := x.people.assemble(id); err != nil {
-		t.Fatal(err)
-	}
-	runID, err := strconv.ParseInt(id, 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
+	runID := x.lobby("design-thinking")
 	intruder := x.people.members[0].SimMember
 
 	refused := func(what string, r *discordtest.Response) {
@@ -275,7 +265,7 @@ func TestWorkshopRefusesANonHostsHostCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	beginID := "rt1:ws.host.begin:" + id
+	beginID := "rt1:ws.host.begin:" + strconv.FormatInt(runID, 10)
 	if panel.Message == nil {
 		t.Fatalf("/workshop panel answered %q with no panel", panel.Text())
 	}
@@ -319,17 +309,7 @@ func TestWorkshopRefusesANonHostsHostCommand(t *testing.T) {
 func TestWorkshopWithoutManageChannelsTellsTheHost(t *testing.T) {
 	x := newE2E(t, 3, 60, 500*time.Millisecond, discordtest.WithoutBotPermission(discordgo.PermissionManageChannels))
 	seed := x.people.seed
-	id, err := x.people.startWorkshop("design-thinking")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := x.people.assemble(id); err != nil {
-		t.Fatal(err)
-	}
-	runID, err := strconv.ParseInt(id, 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
+	runID := x.lobby("design-thinking")
 	r, err := x.people.command(x.people.host, "workshop begin", nil, seed.TextChannelID)
 	if err != nil {
 		t.Fatal(err)
