@@ -117,7 +117,7 @@ func (lw *liveWorkshops) tellHost(ctx context.Context, timerKey string, cause er
 		var r *workshop.Run
 		if r, err = lw.store.FindRun(ctx, t.RunID); err == nil {
 			err = lw.effector.TellHost(ctx, r, "**"+r.Curriculum.Title+"** is stuck: "+workshop.ErrorMessage(cause)+
-				" I keep retrying on my own, and the workshop carries on as soon as that's fixed.")
+				" Once that is fixed there is nothing else to do: I keep retrying, and the workshop carries on by itself.")
 		}
 	}
 	if err != nil {
