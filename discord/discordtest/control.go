@@ -62,7 +62,7 @@ func (e *Emulator) controlInteraction(w http.ResponseWriter, r *http.Request) {
 	if ok {
 		resp, _ = e.st.InteractionResponse(it.id)
 	}
-	failed := ok && (it.failed || (!it.responded && e.expired(it, e.cfg.now())))
+	failed := ok && e.sawFail(it, e.cfg.now())
 	e.mu.Unlock()
 	if !ok {
 		writeAPIError(w, errUnknownInteraction())

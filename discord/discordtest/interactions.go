@@ -121,6 +121,12 @@ func (e *Emulator) expired(it *interaction, now time.Time) bool {
 	return now.Sub(it.created) > e.cfg.interactionDeadline
 }
 
+// sawFail reports whether the member saw the interaction fail: an answer
+// came too late, or none came before the deadline.
+func (e *Emulator) sawFail(it *interaction, now time.Time) bool {
+	return it.failed || (!it.responded && e.expired(it, now))
+}
+
 // InteractionResponse returns how the app answered an interaction so far,
 // and false while it has not.
 func (s *State) InteractionResponse(id string) (*Response, bool) {
@@ -165,10 +171,10 @@ func (s *State) settled(it *interaction) bool {
 	return true
 }
 
-// Await waits for the app's settled answer to the interaction and
-// returns it. It returns an error when the member
-// saw the interaction fail (no initial answer within Discord's deadline)
-// or when nothing settled within timeout. It never fails a test, so any
+// Await waits for the app's settled answer to the interaction and returns
+// it. It returns an error when the member saw the interaction fail (no
+// initial answer within Discord's deadline) or when nothing settled within
+// timeout. It never fails a test, so any
 // goroutine may call it, and it wakes on this interaction's own changes
 // rather than on every change to the emulator, so hundreds of members can
 // wait at once without slowing the emulator down.
@@ -191,7 +197,7 @@ func (i *Interaction) Await(timeout time.Duration) (*Response, error) {
 			i.e.mu.Unlock()
 			return r, nil
 		}
-		failed := it.failed || (!it.responded && i.e.expired(it, i.e.cfg.now()))
+		failed := i.e.sawFail(it, i.e.cfg.now())
 		changed := it.changed
 		i.e.mu.Unlock()
 		if failed {
@@ -243,7 +249,7 @@ func (i *Interaction) Failed() bool {
 	i.e.mu.Lock()
 	defer i.e.mu.Unlock()
 	it, ok := i.e.st.interactions[i.ID]
-	return ok && (it.failed || (!it.responded && i.e.expired(it, i.e.cfg.now())))
+	return ok && i.e.sawFail(it, i.e.cfg.now())
 }
 
 // FailedInteractions lists the interactions members saw fail so far.
@@ -253,7 +259,7 @@ func (e *Emulator) FailedInteractions() []FailedInteraction {
 	now := e.cfg.now()
 	var out []FailedInteraction
 	for _, it := range e.st.interactions {
-		if it.failed || (!it.responded && e.expired(it, now)) {
+		if e.sawFail(it, now) {
 			out = append(out, FailedInteraction{ID: it.id, Type: it.typ, Name: it.name, UserID: it.userID,
 				ChannelID: it.channelID, Late: it.failed})
 		}
