@@ -48,7 +48,7 @@ func (e *Emulator) addGuildLocked(name, prefix string, now time.Time) GuildInfo 
 // AddGuild adds the bot to one more guild, made like the seeded one (an
 // owner, as many members, the bot's role, a text and a voice channel), as
 // when a server invites the bot, and sends its GUILD_CREATE to the
-// connected sessions. Its owner and members act through Member.
+// connected sessions. Its owner and members act through MemberOf.
 func (e *Emulator) AddGuild(name string) GuildInfo {
 	e.mu.Lock()
 	defer e.mu.Unlock()

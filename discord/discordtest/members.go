@@ -75,6 +75,18 @@ func (e *Emulator) AddMember(username string) *SimMember {
 	return e.simMemberLocked(e.seed.GuildID, u.ID)
 }
 
+// CloseDMs turns off a user's direct messages from server members, as the
+// privacy setting does: the bot may still open the DM channel, but every
+// message it sends there is refused with 403 50007.
+func (e *Emulator) CloseDMs(userID string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.st.closedDMs[userID] = true
+}
+
+// CloseDMs turns off the member's direct messages (Emulator.CloseDMs).
+func (m *SimMember) CloseDMs() { m.e.CloseDMs(m.UserID) }
+
 // RunCommand runs a slash command. name is the command as typed, with its
 // subcommand group and subcommand ("workshop start"); options are the leaf
 // options by name: strings, numbers (int or float64), booleans, and IDs as

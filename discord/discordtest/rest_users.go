@@ -44,18 +44,6 @@ func (e *Emulator) createDM(c *call) (int, any, *apiError) {
 	return http.StatusOK, ch, nil
 }
 
-// CloseDMs turns off a user's direct messages from server members, as the
-// privacy setting does: the bot may still open the DM channel, but every
-// message it sends there is refused with 403 50007.
-func (e *Emulator) CloseDMs(userID string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.st.closedDMs[userID] = true
-}
-
-// CloseDMs turns off the member's direct messages (Emulator.CloseDMs).
-func (m *SimMember) CloseDMs() { m.e.CloseDMs(m.UserID) }
-
 // getApplication is GET /applications/@me and /oauth2/applications/@me
 // (or the application's own ID).
 func (e *Emulator) getApplication(c *call) (int, any, *apiError) {

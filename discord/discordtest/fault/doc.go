@@ -9,8 +9,8 @@
 // handler, or, when Statuses include 429, Discord's answer for a shared
 // resource limit (X-RateLimit-Scope: shared, retry_after in the body). The
 // emulator never sees a failed request, so a client's retry cannot create
-// twins. Setters change latency and error rate while a test
-// runs; counters report what was injected.
+// twins. Setters change latency and error rate while a test runs; counters
+// report what was injected.
 //
 // discordgo v0.29.0 retries a 502 up to Session.MaxRestRetries times (3 by
 // default, so 4 attempts in all) and does not retry a 500 or any other 5xx;
