@@ -42,7 +42,7 @@ type TimerWorkerOptions struct {
 	Lease time.Duration
 	// RetryBackoff says how long to wait before retrying a timer whose
 	// handler failed for the attempt-th time (1, 2, ...). Default: 1s
-	// doubling up to 10 minutes. Waits below 50ms are raised to 50ms so a
+	// doubling up to a minute. Waits below 50ms are raised to 50ms so a
 	// failing handler never spins.
 	RetryBackoff func(attempt int) time.Duration
 }
@@ -82,10 +82,12 @@ func (o TimerWorkerOptions) withDefaults() TimerWorkerOptions {
 	return o
 }
 
-// DefaultTimerBackoff waits 1s after the first failure, doubling up to 10
-// minutes.
+// DefaultTimerBackoff waits 1s after the first failure, doubling up to a
+// minute: a timer stuck on something a person fixes (a workshop step on a
+// missing permission, with people waiting in the room) fires within a
+// minute of the fix, and a minute apart a failing timer costs little.
 func DefaultTimerBackoff(attempt int) time.Duration {
-	const limit = 10 * time.Minute
+	const limit = time.Minute
 	d := time.Second
 	for i := 1; i < attempt && d < limit; i++ {
 		d *= 2

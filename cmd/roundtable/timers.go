@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"time"
 
 	"github.com/roundtable-bot/roundtable/db"
 )
@@ -35,7 +34,7 @@ type timerWorker struct {
 func startTimerWorker(ctx context.Context, d *db.DB, td timerDispatch, log *slog.Logger) *timerWorker {
 	ctx, cancel := context.WithCancel(ctx)
 	tw := &timerWorker{cancel: cancel}
-	worker := db.NewTimerWorker(d, td.fire, db.TimerWorkerOptions{Name: "roundtable", Logger: log, RetryBackoff: retryBackoff})
+	worker := db.NewTimerWorker(d, td.fire, db.TimerWorkerOptions{Name: "roundtable", Logger: log})
 	tw.done.Add(1)
 	go func() {
 		defer tw.done.Done()
@@ -51,14 +50,4 @@ func startTimerWorker(ctx context.Context, d *db.DB, td timerDispatch, log *slog
 func (tw *timerWorker) Close() {
 	tw.cancel()
 	tw.done.Wait()
-}
-
-// maxRetryBackoff caps the wait between retries of a failing timer: a
-// workshop step stuck on a missing permission must carry on soon after an
-// admin fixes it, while people wait in the room.
-const maxRetryBackoff = time.Minute
-
-// retryBackoff is the default doubling backoff, capped at maxRetryBackoff.
-func retryBackoff(attempt int) time.Duration {
-	return min(db.DefaultTimerBackoff(attempt), maxRetryBackoff)
 }
