@@ -189,10 +189,7 @@ func benchCheckins(b *testing.B, d *db.DB) {
 	b.StopTimer()
 	routed := float64(len(latencies)) / elapsed.Seconds()
 	slices.Sort(latencies)
-	p99 := time.Duration(0)
-	if len(latencies) > 0 {
-		p99 = latencies[min(len(latencies)-1, len(latencies)*99/100)]
-	}
+	p99 := percentile(latencies, 0.99)
 
 	inserts := plainInserts(b, d, len(latencies))
 	b.ReportMetric(routed, "checkins/s")

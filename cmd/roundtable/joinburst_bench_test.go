@@ -177,10 +177,6 @@ func (x *e2e) checkAllJoined(b *testing.B, runID string) {
 type latencyFigures struct{ p50, p99, max float64 }
 
 func percentiles(d []time.Duration) latencyFigures {
-	if len(d) == 0 {
-		return latencyFigures{}
-	}
 	s := slices.Sorted(slices.Values(d))
-	ms := func(i int) float64 { return float64(s[i]) / float64(time.Millisecond) }
-	return latencyFigures{p50: ms(len(s) / 2), p99: ms(len(s) * 99 / 100), max: ms(len(s) - 1)}
+	return latencyFigures{p50: ms(percentile(s, 0.50)), p99: ms(percentile(s, 0.99)), max: ms(percentile(s, 1))}
 }

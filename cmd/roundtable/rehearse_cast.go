@@ -36,13 +36,19 @@ var castLevels = []string{"new", "experienced", "some", "new", "some", "experien
 // newCast picks the first n ordinary members of the emulator's server as
 // participants, with mixed levels, every other one in voice.
 func newCast(e *discordtest.Emulator, n int) (*cast, error) {
-	members := e.Members()
-	if len(members) < n {
-		return nil, fmt.Errorf("the emulator has %d members, %d are needed", len(members), n)
+	return newCastIn(e, e.Seed().GuildInfo, n)
+}
+
+// newCastIn is newCast in guild g, the seeded one or one AddGuild made.
+func newCastIn(e *discordtest.Emulator, g discordtest.GuildInfo, n int) (*cast, error) {
+	if len(g.MemberIDs) < n {
+		return nil, fmt.Errorf("the emulator has %d members, %d are needed", len(g.MemberIDs), n)
 	}
-	c := &cast{e: e, seed: e.Seed(), host: e.Owner(), wait: 15 * time.Second}
-	for i, m := range members[:n] {
-		c.members = append(c.members, &castMember{SimMember: m, Level: castLevels[i%len(castLevels)], InVoice: i%2 == 0})
+	seed := e.Seed()
+	seed.GuildInfo = g
+	c := &cast{e: e, seed: seed, host: e.MemberOf(g.GuildID, g.OwnerID), wait: 15 * time.Second}
+	for i, id := range g.MemberIDs[:n] {
+		c.members = append(c.members, &castMember{SimMember: e.MemberOf(g.GuildID, id), Level: castLevels[i%len(castLevels)], InVoice: i%2 == 0})
 	}
 	return c, nil
 }

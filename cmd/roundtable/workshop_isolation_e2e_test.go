@@ -201,13 +201,7 @@ func TestWorkshopTwoRunsInOneGuildStayApart(t *testing.T) {
 		t.Fatal(err)
 	}
 	x.waitRun(first.id, "the first run's rooms deleted", 30*time.Second, func(r *workshop.Run) bool { return r.RoomsDeleted })
-	// (Not WaitFor: its condition runs under the emulator's lock, which
-	// Emulator.Channels takes too.)
-	for deadline := time.Now().Add(30 * time.Second); len(channelsUnder(x.e, seed.GuildID, first.cat)) > 0; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("run %d ended, yet its channels %v are still there", first.id, channelsUnder(x.e, seed.GuildID, first.cat))
-		}
-	}
+	waitChannelsGone(t, x.e, seed.GuildID, first.cat)
 	if r := x.run(other.id); r.State.Over() || r.RoomsDeleted {
 		t.Fatalf("ending run %d touched run %d: it is %s, rooms deleted %v", first.id, other.id, r.State, r.RoomsDeleted)
 	}
@@ -356,19 +350,6 @@ func TestWorkshopWithoutManageChannelsTellsTheHost(t *testing.T) {
 	}
 }
 
-// guildCast is a cast in another guild the emulator added: its owner
-// hosts, its first n members take part.
-func guildCast(x *e2e, g discordtest.GuildInfo, n int) *cast {
-	c := *x.people
-	c.seed.GuildInfo = g
-	c.host = x.e.MemberOf(g.GuildID, g.OwnerID)
-	c.members = nil
-	for i, id := range g.MemberIDs[:n] {
-		c.members = append(c.members, &castMember{SimMember: x.e.MemberOf(g.GuildID, id), Level: castLevels[i%len(castLevels)], InVoice: i%2 == 0})
-	}
-	return &c
-}
-
 // waitChannelsGone waits until no channel of the guild is under cat.
 func waitChannelsGone(t *testing.T, e *discordtest.Emulator, guild, cat string) {
 	t.Helper()
@@ -392,7 +373,11 @@ func TestWorkshopRunsInTwoGuildsStayApart(t *testing.T) {
 	x.opts.GuildIDs = append(x.opts.GuildIDs, other.GuildID)
 	x.startBot()
 
-	runs := []*isolatedRun{{people: x.people}, {people: guildCast(x, other, 4)}}
+	otherCast, err := newCastIn(x.e, other, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := []*isolatedRun{{people: x.people}, {people: otherCast}}
 	for _, run := range runs {
 		run.id = openIn(t, run.people)
 	}
