@@ -98,16 +98,28 @@ func errBadLength(field string, min, max int) *apiError {
 
 // writeJSON answers v as JSON with the given status; 204 has no body.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	status, body := encodeJSON(status, v)
+	writeBody(w, status, body)
+}
+
+// encodeJSON is the status and body of an answer of v as JSON; 204 has no
+// body.
+func encodeJSON(status int, v any) (int, []byte) {
 	if status == http.StatusNoContent {
-		w.WriteHeader(status)
-		return
+		return status, nil
 	}
 	body, err := marshalWire(v)
 	if err != nil {
-		status = http.StatusInternalServerError
-		body = []byte(`{"code":0,"message":"500: Internal Server Error"}`)
+		return http.StatusInternalServerError, []byte(`{"code":0,"message":"500: Internal Server Error"}`)
 	}
-	w.Header().Set("Content-Type", "application/json")
+	return status, body
+}
+
+// writeBody sends an encoded JSON answer.
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	if body != nil {
+		w.Header().Set("Content-Type", "application/json")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

@@ -104,33 +104,42 @@ func (e *Emulator) route(method, path string, h handlerFunc) {
 				writeAPIError(w, newAPIError(400, 0, "400: Bad Request"))
 				return
 			}
-			status, v, apiErr := e.serveLocked(h, &call{r: r, body: body})
-			if apiErr != nil {
-				writeAPIError(w, apiErr)
-				return
-			}
-			writeJSON(w, status, v)
+			status, out := e.serveLocked(h, &call{r: r, body: body})
+			writeBody(w, status, out)
 		})
 	}
 }
 
-// serveLocked runs a handler under the lock. A handler bug must not leave
-// the emulator locked for every later request, so a panic becomes a 500
-// that names it.
-func (e *Emulator) serveLocked(h handlerFunc, c *call) (status int, v any, apiErr *apiError) {
+// serveLocked runs a handler under the lock and encodes its answer, and
+// logs the request, before the lock is released: the answer may point into
+// the state, which the next request may change, and a test that sees the
+// state change also finds the request in Requests. A handler bug must not
+// leave the emulator locked for every later request, so a panic becomes a
+// 500 that names it.
+func (e *Emulator) serveLocked(h handlerFunc, c *call) (int, []byte) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	status, v, apiErr := e.runHandler(h, c)
+	var body []byte
+	if apiErr != nil {
+		status, body = encodeJSON(apiErr.Status, apiErr)
+	} else {
+		e.notifyLocked()
+		status, body = encodeJSON(status, v)
+	}
+	e.logLocked(c.r, status, body)
+	return status, body
+}
+
+// runHandler calls h, turning a panic into a 500.
+func (e *Emulator) runHandler(h handlerFunc, c *call) (status int, v any, apiErr *apiError) {
 	defer func() {
 		if p := recover(); p != nil {
 			status, v, apiErr = 0, nil, newAPIError(http.StatusInternalServerError, 0, fmt.Sprintf("500: emulator bug: %v", p))
 		}
 	}()
 	c.now = e.cfg.now()
-	status, v, apiErr = h(c)
-	if apiErr == nil {
-		e.notifyLocked()
-	}
-	return status, v, apiErr
+	return h(c)
 }
 
 func (e *Emulator) registerRoutes() {

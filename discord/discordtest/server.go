@@ -2,6 +2,7 @@ package discordtest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -213,7 +214,10 @@ func stripVersion(p string) string {
 	return p
 }
 
-// logRequests records every API request with its route template and both bodies.
+// logRequests records every API request with its route template and both
+// bodies. A request a route serves is logged by the route, under the lock
+// with the state change it made (serveLocked); one answered before any
+// route (a rate limit, an injected fault, a bad token) is logged here.
 func (e *Emulator) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.URL.Path, "/api/") {
@@ -227,17 +231,13 @@ func (e *Emulator) logRequests(next http.Handler) http.Handler {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		_, route := e.mux.Handler(r)
+		p := &pendingLog{req: Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Route: route,
+			ContentType: r.Header.Get("Content-Type"), Body: body}}
+		r = r.WithContext(context.WithValue(r.Context(), pendingLogKey{}, p))
 		rec := &recorder{header: http.Header{}, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		e.mu.Lock()
-		if len(e.requests) >= requestLogLimit {
-			e.requests = append(e.requests[:0:0], e.requests[len(e.requests)-requestLogLimit/2:]...)
-		}
-		e.requests = append(e.requests, Request{
-			Time: e.cfg.now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Route: route,
-			ContentType: r.Header.Get("Content-Type"), Body: body, Status: rec.status, ResponseBody: rec.body.Bytes(),
-		})
-		e.notifyLocked()
+		e.logLocked(r, rec.status, rec.body.Bytes())
 		e.mu.Unlock()
 		// The client sees the answer only once it is in the log, so a test
 		// can read Requests right after a call returns.
@@ -247,6 +247,31 @@ func (e *Emulator) logRequests(next http.Handler) http.Handler {
 		w.WriteHeader(rec.status)
 		_, _ = w.Write(rec.body.Bytes())
 	})
+}
+
+// pendingLogKey finds a request's pendingLog in its context.
+type pendingLogKey struct{}
+
+// pendingLog is a request being answered, logged once.
+type pendingLog struct {
+	req    Request
+	logged bool
+}
+
+// logLocked appends r to the request log with its answer, unless it is
+// logged already (or is not an API request).
+func (e *Emulator) logLocked(r *http.Request, status int, body []byte) {
+	p, ok := r.Context().Value(pendingLogKey{}).(*pendingLog)
+	if !ok || p.logged {
+		return
+	}
+	p.logged = true
+	p.req.Time, p.req.Status, p.req.ResponseBody = e.cfg.now(), status, body
+	if len(e.requests) >= requestLogLimit {
+		e.requests = append(e.requests[:0:0], e.requests[len(e.requests)-requestLogLimit/2:]...)
+	}
+	e.requests = append(e.requests, p.req)
+	e.notifyLocked()
 }
 
 // recorder holds a response until it has been logged.
