@@ -212,10 +212,15 @@ func documentedRefusal(f refusal) bool {
 		strings.Contains(f.Error, `"code":40032`)
 }
 
-// memberMoves lists, per user, the voice channels the bot moved them to,
-// in order.
-func (x *e2e) memberMoves() map[string][]string {
-	out := map[string][]string{}
+// memberMove is one move of a member into a voice channel by the bot.
+type memberMove struct {
+	userID, channelID string
+	at                time.Time
+}
+
+// moves lists the bot's member moves, oldest first.
+func (x *e2e) moves() []memberMove {
+	var out []memberMove
 	for _, r := range x.e.Requests() {
 		if r.Method != http.MethodPatch || !routeIs(r, "/guilds/{guild_id}/members/{user_id}") || !ok2xx(r.Status) {
 			continue
@@ -226,8 +231,17 @@ func (x *e2e) memberMoves() map[string][]string {
 		if json.Unmarshal(r.Body, &body) != nil || body.ChannelID == nil {
 			continue
 		}
-		user := r.Path[strings.LastIndex(r.Path, "/")+1:]
-		out[user] = append(out[user], *body.ChannelID)
+		out = append(out, memberMove{userID: r.Path[strings.LastIndex(r.Path, "/")+1:], channelID: *body.ChannelID, at: r.Time})
+	}
+	return out
+}
+
+// memberMoves lists, per user, the voice channels the bot moved them to,
+// in order.
+func (x *e2e) memberMoves() map[string][]string {
+	out := map[string][]string{}
+	for _, m := range x.moves() {
+		out[m.userID] = append(out[m.userID], m.channelID)
 	}
 	return out
 }
@@ -539,6 +553,14 @@ func (x *e2e) checkNothingTwice(groups []workshop.Group, rooms map[int][2]string
 			t.Errorf("room %q was made %d times", name, n)
 		}
 	}
+	x.checkPostsOnce(log, groups, rooms, firstPrompt)
+}
+
+// checkPostsOnce fails the test when the bot posted a message twice in one
+// channel, or when a group's room did not get firstPrompt once per member.
+func (x *e2e) checkPostsOnce(log *rehearsalLog, groups []workshop.Group, rooms map[int][2]string, firstPrompt string) {
+	t := x.t
+	t.Helper()
 	seen := map[string]int{}
 	for _, p := range log.posts() {
 		seen[p.ChannelID+"\x00"+p.Content]++

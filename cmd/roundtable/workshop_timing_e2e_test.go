@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,16 +116,10 @@ func TestWorkshopKeepsTimeForSwapsWarningsAndRecall(t *testing.T) {
 	// Recall: each member moved into a room goes back to the main voice
 	// channel when the breakout ends.
 	recalled := 0
-	for _, req := range x.e.Requests() {
-		if req.Method != http.MethodPatch || !routeIs(req, "/guilds/{guild_id}/members/{user_id}") || !ok2xx(req.Status) {
-			continue
-		}
-		var body struct {
-			ChannelID *string `json:"channel_id"`
-		}
-		if json.Unmarshal(req.Body, &body) == nil && body.ChannelID != nil && *body.ChannelID == seed.VoiceChannelID {
+	for _, m := range x.moves() {
+		if m.channelID == seed.VoiceChannelID {
 			recalled++
-			at("a recall move", req.Time, 5*time.Minute)
+			at("a recall move", m.at, 5*time.Minute)
 		}
 	}
 	inVoice := 0
