@@ -22,7 +22,6 @@ import (
 // effector's background work.
 type liveWorkshops struct {
 	runner   *workshop.Runner
-	store    *db.RunStore
 	effector *discord.WorkshopEffector
 	log      *slog.Logger
 }
@@ -53,7 +52,7 @@ func startWorkshops(ctx context.Context, cfg Config, d *db.DB, s *discord.Sessio
 	}
 	cmds.Register(reg, router)
 
-	lw := &liveWorkshops{runner: runner, store: store, effector: effector, log: log}
+	lw := &liveWorkshops{runner: runner, effector: effector, log: log}
 	timers[db.DefaultRunTimerKind] = lw.fire
 	// Effects interrupted by the last shutdown or crash are carried out now;
 	// timers that came due meanwhile fire by themselves.
@@ -115,7 +114,7 @@ func (lw *liveWorkshops) tellHost(ctx context.Context, timerKey string, cause er
 	t, err := workshop.ParseTimerKey(timerKey)
 	if err == nil {
 		var r *workshop.Run
-		if r, err = lw.store.FindRun(ctx, t.RunID); err == nil {
+		if r, err = lw.runner.Store.FindRun(ctx, t.RunID); err == nil {
 			err = lw.effector.TellHost(ctx, r, "**"+r.Curriculum.Title+"** is stuck: "+workshop.ErrorMessage(cause)+
 				" Once that is fixed there is nothing else to do: I keep retrying, and the workshop carries on by itself.")
 		}
